@@ -45,8 +45,16 @@ extern "C" {
 /* Annotations (for middlebox authors)                                 */
 /* ------------------------------------------------------------------ */
 
+/* The annotations are read by ftmbcc (libclang, which defines __clang__).
+ * gcc has no `annotate` attribute and would warn (-Wattributes) when it
+ * compiles the unprotected build of the same sources: there they are empty. */
+#if defined(__clang__)
 #define __ftmb_shared  __attribute__((annotate("ftmb_shared")))
 #define __ftmb_audited __attribute__((annotate("ftmb_audited")))
+#else
+#define __ftmb_shared
+#define __ftmb_audited
+#endif
 
 #define FTMB_ABI_VERSION 1
 

@@ -1,0 +1,54 @@
+/*
+ * dp_loop.c: the main lcore's loop shared by every program: run the
+ * role's tasks, the control hook and the status line; stop on a signal,
+ * after --run-ms, or --stop-after-idle-ms after traffic has stopped.
+ */
+#include "dp.h"
+
+#include <stdio.h>
+
+#include <rte_cycles.h>
+
+static uint64_t traffic_signature(void)
+{
+	return dp_stats.rx_outside + dp_stats.il_forwarded + dp_stats.pkts_in +
+	       dp_stats.data_frames + dp_stats.released + dp_stats.pkts_out +
+	       dp_stats.direct_out + dp_stats.pal_frames + dp_stats.malformed +
+	       dp_stats.unexpected + dp_stats.unsynced;
+}
+
+void dp_main_loop(unsigned (*poll)(uint64_t now_tsc))
+{
+	struct dp_idle idle = {0};
+	uint64_t hz = rte_get_timer_hz();
+	uint64_t start = rte_get_timer_cycles(), last_change = start;
+	uint64_t sig = traffic_signature();
+	bool seen = false;
+
+	while (!dp_force_quit) {
+		uint64_t now = rte_get_timer_cycles();
+		unsigned work = poll(now) + dp_control_poll(now);
+
+		dp_status_tick(now);
+		if (traffic_signature() != sig) {
+			sig = traffic_signature();
+			last_change = now;
+			seen = true;
+		}
+		if (dp_cfg.run_ms && now - start > dp_cfg.run_ms * hz / 1000)
+			break;
+		if (dp_cfg.stop_after_idle_ms && seen &&
+		    now - last_change > dp_cfg.stop_after_idle_ms * hz / 1000)
+			break;
+		dp_idle_step(&idle, work);
+	}
+	dp_force_quit = true;
+}
+
+void dp_print_stats(void)
+{
+#define DP_X(n) printf("ftmb-stats: " #n "=%" PRIu64 "\n", dp_stats.n);
+	DP_COUNTERS(DP_X)
+#undef DP_X
+	fflush(stdout);
+}

@@ -1,0 +1,360 @@
+/*
+ * dp_ol.c: the output logger (SPEC §2, §4).
+ *
+ * Theory of operation: frames from the master are fed to the core
+ * library's release state (struct ftmb_ol): PALS batches advance R[c]
+ * (only in order, gaps rejected until the master resends), DATA frames are
+ * decapsulated and held in core c's FIFO with their vector V, NOOUT
+ * records are noted. After every burst, each core's FIFO is released from
+ * its head while V <= R (ftmb_ol_release_poll_all); released packets leave
+ * by the port of their verdict, already-released duplicates are dropped.
+ * The OL acknowledges R[c] (+ the stream base, below) every --ack-us when
+ * it changed, and at once after a gap, so the master can trim or resend.
+ * Streams start at a SYNC from the master: positions in it become this
+ * OL's base (stream position p of core c is position p - base[c] in the
+ * release state), so an OL started while the master has been running for a
+ * while starts with R = base and never waits for PALs it cannot get. A
+ * SYNC of a new generation with other positions restarts the state (held
+ * packets are dropped, counted in hold_full); one of the same generation
+ * is a resend and ignored.
+ * With --event-log, every PAL accepted ("P core pos pkt_id"), hold
+ * ("H core pkt out V...") and release ("R core pkt out R...") is written,
+ * so a test can check offline that no packet left before its PALs arrived.
+ */
+#include "dp.h"
+#include "ftmb_dp_hooks.h"
+
+#include <stdio.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "ftmb_release.h"
+
+static struct {
+	struct ftmb_ol *st;
+	unsigned n;
+	uint64_t base[FTMB_WIRE_MAX_CORES];
+	bool synced;
+	uint32_t sync_gen;
+	uint64_t epoch;
+	uint16_t master_port;
+	struct dp_peer master;
+	bool ack_now;
+	uint64_t last_acked_sum;
+	uint64_t next_ack, next_hb;
+	FILE *ev;
+	struct rte_mbuf *out[2][DP_BURST];
+	unsigned nout[2];
+} ol;
+
+static void flush_out(void)
+{
+	for (unsigned p = 0; p < 2; p++) {
+		DP_ADD(pkts_out, ol.nout[p]);
+		dp_tx(dp_cfg.out_port[p], ol.out[p], ol.nout[p]);
+		ol.nout[p] = 0;
+	}
+}
+
+static void on_release(void *arg, unsigned core, uint64_t pkt_id, uint32_t out_idx,
+		       void *pkt, int duplicate)
+{
+	struct rte_mbuf *m = pkt;
+	unsigned port = m->port & 1;
+
+	(void)arg;
+	dp_stats.held--;
+	if (duplicate) {
+		DP_INC(dup_suppressed);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	DP_INC(released);
+	DP_ADD(release_ns_sum, (rte_get_timer_cycles() - *dp_mbuf_ts(m)) * 1000000000ull /
+			       rte_get_timer_hz());
+	if (ol.ev) {
+		const uint64_t *R = ftmb_ol_R(ol.st);
+		fprintf(ol.ev, "R %u %" PRIu64 " %u", core, pkt_id, out_idx);
+		for (unsigned c = 0; c < ol.n; c++)
+			fprintf(ol.ev, " %" PRIu64, R[c] + ol.base[c]);
+		fputc('\n', ol.ev);
+	}
+	ol.out[port][ol.nout[port]++] = m;
+	if (ol.nout[port] == DP_BURST)
+		flush_out();
+}
+
+static void drop_state(void)
+{
+	if (!ol.st)
+		return;
+	ftmb_ol_drop_held(ol.st);
+	DP_ADD(hold_full, dp_stats.held);
+	dp_stats.held = 0;
+	ftmb_ol_destroy(ol.st);
+	ol.st = NULL;
+}
+
+static void send_ack(void)
+{
+	struct ftmb_w_ack *a;
+	struct rte_mbuf *m;
+	uint64_t *r;
+
+	if (!ol.synced)
+		return;
+	m = dp_frame_new(FTMB_W_ACK, (uint16_t)(sizeof(*a) + 8u * ol.n), (void **)&a);
+	if (!m)
+		return;
+	a->n_cores = (uint8_t)ol.n;
+	a->sync_gen = ol.sync_gen;
+	a->ol_epoch = ol.epoch;
+	r = (uint64_t *)(a + 1);
+	ol.last_acked_sum = 0;
+	for (unsigned c = 0; c < ol.n; c++) {
+		r[c] = ftmb_ol_received(ol.st, c) + ol.base[c];
+		ol.last_acked_sum += r[c];
+	}
+	DP_INC(acks);
+	dp_tx_ctl(ol.master_port, m);
+	ol.ack_now = false;
+}
+
+static void on_sync(const struct ftmb_wire_view *v)
+{
+	const struct ftmb_w_sync *s = v->body;
+	bool same = ol.st && ol.n == s->n_cores;
+
+	if (s->ol_epoch != ol.epoch) {
+		DP_INC(unexpected);
+		return;
+	}
+	if (ol.synced && s->gen == ol.sync_gen) {
+		ol.ack_now = true; /* a resend: it did not see our ack yet */
+		return;
+	}
+	for (unsigned c = 0; same && c < s->n_cores; c++)
+		if (ftmb_ol_received(ol.st, c) + ol.base[c] != v->vec[c])
+			same = false;
+	if (!same) {
+		drop_state();
+		ol.n = s->n_cores;
+		ol.st = ftmb_ol_create(ol.n, dp_cfg.hold_cap);
+		if (!ol.st) {
+			DP_LOG_RL(ERR, "OL: cannot create release state for %u cores\n", ol.n);
+			return;
+		}
+		for (unsigned c = 0; c < ol.n; c++)
+			ol.base[c] = v->vec[c];
+	}
+	ol.synced = true;
+	ol.sync_gen = s->gen;
+	ol.ack_now = true;
+	DP_LOG(NOTICE, "OL: synced with master (gen %u, %u cores)\n", s->gen, ol.n);
+}
+
+static void on_pals(const struct ftmb_wire_view *v)
+{
+	const struct ftmb_w_pals *b = v->body;
+	struct ftmb_pal pals[FTMB_PALS_PER_FRAME];
+	uint64_t first = b->first, skip = 0, old_r;
+	enum ftmb_batch_result res;
+
+	if (b->core >= ol.n) {
+		DP_INC(malformed);
+		DP_LOG_RL(WARNING, "OL: PALS for core %u of %u\n", b->core, ol.n);
+		return;
+	}
+	DP_INC(pal_frames);
+	if (first + b->count <= ol.base[b->core]) {
+		DP_INC(pal_dups);
+		return;
+	}
+	if (first < ol.base[b->core])
+		skip = ol.base[b->core] - first;
+	memcpy(pals, v->pals + skip, (b->count - skip) * sizeof(struct ftmb_pal));
+	old_r = ftmb_ol_received(ol.st, b->core) + ol.base[b->core];
+	res = ftmb_ol_pal_batch(ol.st, b->core, first + skip - ol.base[b->core],
+				(uint32_t)(b->count - skip), pals);
+	switch (res) {
+	case FTMB_BATCH_ACCEPTED: {
+		uint64_t r = ftmb_ol_received(ol.st, b->core) + ol.base[b->core];
+		uint64_t from = first + skip;
+		DP_ADD(ol_pals, r - old_r);
+		if (ol.ev)
+			for (uint64_t p = RTE_MAX(from, old_r); p < r; p++)
+				fprintf(ol.ev, "P %u %" PRIu64 " %" PRIu64 "\n", b->core, p,
+					pals[p - from].pkt_id);
+		break;
+	}
+	case FTMB_BATCH_DUPLICATE: DP_INC(pal_dups); break;
+	case FTMB_BATCH_GAP: DP_INC(pal_gaps); ol.ack_now = true; break;
+	default:
+		DP_INC(malformed);
+		DP_LOG_RL(WARNING, "OL: PAL batch rejected (%d)\n", res);
+	}
+}
+
+static void on_data(struct rte_mbuf *m, const struct ftmb_wire_view *v)
+{
+	const struct ftmb_w_data *d = v->body;
+	uint64_t V[FTMB_WIRE_MAX_CORES];
+	uint16_t hdr = (uint16_t)(v->frame - rte_pktmbuf_mtod(m, const uint8_t *));
+	uint64_t pkt_id = d->pkt_id;
+	unsigned core = d->core, out_idx = d->out_idx, port = d->out_port;
+
+	if (d->n_vec != ol.n) {
+		DP_INC(malformed);
+		DP_LOG_RL(WARNING, "OL: DATA with %u-entry vector, %u cores\n", d->n_vec, ol.n);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	for (unsigned c = 0; c < ol.n; c++)
+		V[c] = v->vec[c] > ol.base[c] ? v->vec[c] - ol.base[c] : 0;
+	DP_INC(data_frames);
+	if (ol.ev) {
+		fprintf(ol.ev, "H %u %" PRIu64 " %u", core, pkt_id, out_idx);
+		for (unsigned c = 0; c < ol.n; c++)
+			fprintf(ol.ev, " %" PRIu64, v->vec[c]);
+		fputc('\n', ol.ev);
+	}
+	rte_pktmbuf_adj(m, hdr);
+	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - d->frame_len));
+	m->port = (uint16_t)port;
+	*dp_mbuf_ts(m) = rte_get_timer_cycles();
+	if (ftmb_ol_hold(ol.st, core, pkt_id, out_idx, V, m) != 0) {
+		DP_INC(hold_full);
+		DP_LOG_RL(WARNING, "OL: hold FIFO of core %u full (--hold-cap %u), dropped\n",
+			  core, dp_cfg.hold_cap);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_stats.held++;
+}
+
+static unsigned rx_master(uint64_t now_tsc)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned n = rte_eth_rx_burst(ol.master_port, 0, pkts, DP_BURST);
+
+	(void)now_tsc;
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct ftmb_wire_view v;
+
+		if (dp_parse(m, &v, "OL<-master") != FTMB_WIRE_OK) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (v.type == FTMB_W_HB && dp_hb_from(&v, FTMB_ROLE_MASTER)) {
+			DP_INC(hb_rx);
+			dp_peer_seen(&ol.master, ((const struct ftmb_w_hb *)v.body)->epoch);
+		} else if (v.type == FTMB_W_SYNC) {
+			on_sync(&v);
+		} else if (v.type >= FTMB_W_EXT_FIRST) {
+			dp_ext_frame(ol.master_port, m, &v);
+			continue;
+		} else if (v.type == FTMB_W_PALS || v.type == FTMB_W_DATA ||
+			   v.type == FTMB_W_NOOUT) {
+			if (!ol.synced || !ol.st) {
+				DP_INC(unsynced);
+			} else if (v.type == FTMB_W_PALS) {
+				on_pals(&v);
+			} else if (v.type == FTMB_W_DATA) {
+				on_data(m, &v);
+				continue;
+			} else {
+				const struct ftmb_w_noout *no = v.body;
+				DP_INC(noout);
+				__atomic_fetch_add(&dp_gen_dropped, 1, __ATOMIC_RELAXED);
+				if (no->core < ol.n)
+					ftmb_ol_no_output(ol.st, no->core, no->pkt_id);
+				else
+					DP_INC(malformed);
+			}
+		} else {
+			DP_INC(unexpected);
+		}
+		rte_pktmbuf_free(m);
+	}
+	return n;
+}
+
+unsigned dp_ol_poll(uint64_t now_tsc)
+{
+	unsigned work = rx_master(now_tsc);
+
+	if (ol.st && ol.synced) {
+		work += (unsigned)ftmb_ol_release_poll_all(ol.st, on_release, NULL);
+		flush_out();
+		if (ol.ack_now || now_tsc >= ol.next_ack) {
+			uint64_t sum = 0;
+			for (unsigned c = 0; c < ol.n; c++)
+				sum += ftmb_ol_received(ol.st, c) + ol.base[c];
+			if (ol.ack_now || sum != ol.last_acked_sum)
+				send_ack();
+			ol.next_ack = now_tsc + dp_us_to_tsc(dp_cfg.ack_us);
+		}
+	}
+	if (now_tsc >= ol.next_hb) {
+		ol.next_hb = now_tsc + dp_us_to_tsc(dp_cfg.hb_us);
+		dp_send_hb(ol.master_port, FTMB_ROLE_OL, ol.epoch, ol.synced ? FTMB_HB_PROTECTED : 0);
+		if (ol.synced)
+			send_ack(); /* keeps the master's view fresh when idle */
+	}
+	dp_peer_check(&ol.master, now_tsc);
+	return work;
+}
+
+int dp_ol_init(uint64_t epoch)
+{
+	ol.epoch = epoch;
+	ol.master_port = dp_cfg.master_port;
+	ol.master.name = "master";
+	if (ol.master_port == DP_NO_PORT)
+		rte_exit(EXIT_FAILURE, "OL: --master-port is required\n");
+	if (dp_cfg.out_port[0] == DP_NO_PORT && dp_cfg.out_port[1] == DP_NO_PORT)
+		rte_exit(EXIT_FAILURE, "OL: --out-inside and/or --out-outside is required\n");
+	if (dp_cfg.event_log) {
+		ol.ev = fopen(dp_cfg.event_log, "w");
+		if (!ol.ev)
+			rte_exit(EXIT_FAILURE, "OL: cannot write %s\n", dp_cfg.event_log);
+	}
+	dp_port_setup(ol.master_port);
+	dp_port_setup(dp_cfg.out_port[0]);
+	dp_port_setup(dp_cfg.out_port[1]);
+	return 0;
+}
+
+void dp_ol_fini(void)
+{
+	if (ol.st) {
+		ftmb_ol_release_poll_all(ol.st, on_release, NULL);
+		flush_out();
+	}
+	if (ol.ev)
+		fclose(ol.ev);
+	ol.ev = NULL;
+}
+
+/* ---- hooks ---- */
+
+struct ftmb_ol *ol_state(void) { return ol.st; }
+uint64_t ol_stream_base(unsigned c) { return c < FTMB_WIRE_MAX_CORES ? ol.base[c] : 0; }
+
+void ol_trim(const uint64_t *pal_pos, unsigned n_cores, uint64_t below_pkt_id)
+{
+	if (!ol.st)
+		return;
+	for (unsigned c = 0; c < n_cores && c < ol.n; c++)
+		if (pal_pos[c] > ol.base[c])
+			ftmb_ol_trim(ol.st, c, pal_pos[c] - ol.base[c]);
+	ftmb_ol_released_forget_below(ol.st, below_pkt_id);
+}
+
+void ol_switch_master(uint16_t port)
+{
+	ol.master_port = port;
+	ol.synced = false;
+}

@@ -1,0 +1,2 @@
+#include <ftmb.h>
+extern long hits __ftmb_shared;

@@ -1,0 +1,2 @@
+#include <sub.h>
+int f(void) { return sub_value + NVAL; }

@@ -1,0 +1,2 @@
+#include <ftmb.h>
+extern __ftmb_shared int sub_value;

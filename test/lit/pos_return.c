@@ -1,0 +1,25 @@
+// RUN: %ftmbcc %s -o %t.c
+// RUN: grep -v '^//' %t.c | FileCheck %s
+// RUN: %gcc_strict %t.c
+// RUN: %clang_strict %t.c
+// Returns of shared values and of assignments.
+#include <ftmb.h>
+__ftmb_shared int x;
+int f(int v)
+{
+	if (v)
+		return x = v;
+	return x;
+}
+
+// CHECK: __attribute__((weak)) ftmb_var_t __ftmb_var_x = FTMB_VAR_INIT(0xaf63f54c86021707ULL, "x");
+// CHECK-LABEL: int f(int v)
+// CHECK-NEXT: {
+// CHECK-NEXT: if (v)
+// CHECK-NEXT: return ({ __typeof__(x) __ftmb_v1 = (v); __ftmb_begin(&__ftmb_var_x); __auto_type __ftmb_r1 = (x = __ftmb_v1); __ftmb_end_write(&__ftmb_var_x); __ftmb_r1; });
+// CHECK-NEXT: return ({ __ftmb_begin(&__ftmb_var_x); __auto_type __ftmb_r2 = x; __ftmb_end_read(&__ftmb_var_x); __ftmb_r2; });
+// CHECK-NEXT: }
+// CHECK: #line 1 "<ftmb registry of pos_return.c>"
+// CHECK: { 0xaf63f54c86021707ULL, "x", (void *)&x, sizeof(x) },
+// CHECK: &__ftmb_var_x,
+// CHECK: __ftmb_register_tu("pos_return.c", FTMB_ABI_VERSION, __ftmb_globals, 1, __ftmb_vars, 1);

@@ -1,0 +1,21 @@
+// RUN: %ftmbcc %s -o %t.c
+// RUN: grep -v '^//' %t.c | FileCheck %s
+// RUN: %gcc_strict %t.c
+// RUN: %clang_strict %t.c
+// GNU statement expressions in the input.
+#include <ftmb.h>
+__ftmb_shared int x;
+int f(void)
+{
+	return ({ int t = x; t * 2; });
+}
+
+// CHECK: __attribute__((weak)) ftmb_var_t __ftmb_var_x = FTMB_VAR_INIT(0xaf63f54c86021707ULL, "x");
+// CHECK-LABEL: int f(void)
+// CHECK-NEXT: {
+// CHECK-NEXT: return ({ int t = ({ __ftmb_begin(&__ftmb_var_x); __auto_type __ftmb_r1 = x; __ftmb_end_read(&__ftmb_var_x); __ftmb_r1; }); t * 2; });
+// CHECK-NEXT: }
+// CHECK: #line 1 "<ftmb registry of pos_stmt_expr.c>"
+// CHECK: { 0xaf63f54c86021707ULL, "x", (void *)&x, sizeof(x) },
+// CHECK: &__ftmb_var_x,
+// CHECK: __ftmb_register_tu("pos_stmt_expr.c", FTMB_ABI_VERSION, __ftmb_globals, 1, __ftmb_vars, 1);

@@ -1,0 +1,21 @@
+// RUN: %ftmbcc %s -o %t.c
+// RUN: grep -v '^//' %t.c | FileCheck %s
+// RUN: %gcc_strict %t.c
+// RUN: %clang_strict %t.c
+// _Generic's controlling expression is not evaluated; the chosen branch is.
+#include <ftmb.h>
+__ftmb_shared int x;
+int f(void)
+{
+	return _Generic(x, int: x, default: 0);
+}
+
+// CHECK: __attribute__((weak)) ftmb_var_t __ftmb_var_x = FTMB_VAR_INIT(0xaf63f54c86021707ULL, "x");
+// CHECK-LABEL: int f(void)
+// CHECK-NEXT: {
+// CHECK-NEXT: return _Generic(x, int: ({ __ftmb_begin(&__ftmb_var_x); __auto_type __ftmb_r1 = x; __ftmb_end_read(&__ftmb_var_x); __ftmb_r1; }), default: 0);
+// CHECK-NEXT: }
+// CHECK: #line 1 "<ftmb registry of uneval_generic.c>"
+// CHECK: { 0xaf63f54c86021707ULL, "x", (void *)&x, sizeof(x) },
+// CHECK: &__ftmb_var_x,
+// CHECK: __ftmb_register_tu("uneval_generic.c", FTMB_ABI_VERSION, __ftmb_globals, 1, __ftmb_vars, 1);
