@@ -7,6 +7,7 @@
  *   visit.c    access classification   rewrite.c  replacement text
  *   edits.c    sorted edit list        registry.c preamble, descriptors, registry
  *   diag.c     clang-style diagnostics nondet.c   clock/random/heap renames
+ *   headers.c  shared state touched by functions defined in headers
  *   strbuf.c   growable strings
  */
 #ifndef FTMBCC_H
@@ -88,6 +89,7 @@ struct node {
 	unsigned xe;      /* end of the expansion range [exp_off, xe), if xok */
 	int xok;
 	char *rename_text; /* identifier replacement (renames, hoisted statics) */
+	int ranged;       /* the range fields above are computed (lazily, rng()) */
 	/* Set by visit.c, consumed by rewrite.c. */
 	struct action *act;
 	int unevaluated;
@@ -97,6 +99,14 @@ struct tree_ctx {
 	CXFile main_file;
 };
 struct node *tree_build(struct tree_ctx *t, CXCursor root);
+void node_set_range(struct node *n);
+/* Range fields are computed on first use: most nodes never need them. */
+static inline struct node *rng(struct node *n)
+{
+	if (!n->ranged)
+		node_set_range(n);
+	return n;
+}
 void tree_free(struct node *n);
 struct node *node_strip_up(struct node *n);     /* skip ParenExpr parents */
 
@@ -184,12 +194,19 @@ struct unit {
 	/* Registry entries, emitted at the end. */
 	struct strbuf globals;    /* initialisers of struct ftmb_global */
 	unsigned n_globals;
-	struct edits hoists;      /* insertions of hoisted function statics */
+	struct edits hoists;      /* edits never folded into an enclosing rewrite:
+				   * hoisted function statics, renames inside
+				   * #define bodies */
 	struct dump_line { unsigned off; char *text; } *dump_v;
 	size_t dump_n;
 	char **seen_globals;      /* USRs already registered */
 	size_t n_seen;
+	struct hdr_fn { CXCursor def; unsigned use_off; } *hdr_fns; /* headers.c */
+	size_t n_hdr_fns;
 };
+/* headers.c: header-defined functions reached from the file. */
+void headers_note_call(struct unit *u, CXCursor fn, unsigned use_off);
+void headers_check(struct unit *u);
 void visit_unit(struct unit *u);
 /* rewrite.c: replacement text of node n's action; children's edits are
  * e->v[mark..]. Returns NULL (after a diagnostic) when impossible. */

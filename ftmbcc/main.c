@@ -36,8 +36,8 @@ static void usage(FILE *f)
 		"  --version          print the version\n"
 		"  --help             print this help\n\n"
 		"The include directory of ftmb.h is added automatically (%s).\n"
-		"Diagnostics: -Wftmb-escape, -Wftmb-macro, -Wftmb-asm, -Wftmb-multi,\n"
-		"-Wftmb-static-local (errors). Manual: docs/ftmbcc.md.\n",
+		"Diagnostics (errors): -Wftmb-escape, -Wftmb-macro, -Wftmb-asm, -Wftmb-multi,\n"
+		"-Wftmb-static-local, -Wftmb-header, -Wftmb-twice. Manual: docs/ftmbcc.md.\n",
 		ftmb_include_dir());
 }
 
@@ -238,7 +238,7 @@ static int process(CXIndex idx, const char *file, const char *out, int to_stdout
 	} else {
 		absolutize_includes(&u, file);
 		for (size_t i = 0; i < u.hoists.n; i++)
-			edits_push(&u.edits, u.hoists.v[i].off, 0, xstrdup(u.hoists.v[i].text));
+			edits_push(&u.edits, u.hoists.v[i].off, u.hoists.v[i].len, xstrdup(u.hoists.v[i].text));
 		struct strbuf body = { 0 };
 		unsigned where = 0;
 		if (edits_finish(&u.edits, text, len, &body, &where) < 0) {

@@ -67,10 +67,13 @@ enum call_class call_classify(const char *n)
 	static const char *const lockvoid[] = { "rte_spinlock_lock",
 		"rte_rwlock_read_lock", "rte_rwlock_write_lock", NULL };
 	static const char *const trylock1[] = { "rte_spinlock_trylock", NULL };
+	/* Shared object as argument 0: a write; as another argument: a read. */
 	static const char *const memw[] = { "memcpy", "memmove", "memset",
 		"rte_memcpy", "__builtin_memcpy", "__builtin_memset",
-		"__builtin_memmove", NULL };
-	static const char *const memr[] = { "memcmp", "__builtin_memcmp", NULL };
+		"__builtin_memmove", "strcpy", "strncpy", "strcat", "strncat",
+		"snprintf", "sprintf", NULL };
+	static const char *const memr[] = { "memcmp", "__builtin_memcmp", "strlen",
+		"strnlen", "strcmp", "strncmp", NULL };
 	const struct { const char *const *v; enum call_class c; } t[] = {
 		{ trylock0, CALL_TRYLOCK_ZERO }, { lock0, CALL_LOCK },
 		{ unlock, CALL_UNLOCK }, { lockvoid, CALL_LOCK_VOID },

@@ -32,6 +32,24 @@ struct gen {
 	int bitfield; /* the access is to a bitfield: no __auto_type on it (gcc) */
 };
 
+/* Where a subexpression's text is: spelled in place, or (an operand that
+ * is or starts with a macro expansion, e.g. `x += STEP`) the expansion
+ * range, which lies inside the in-place parent. */
+static unsigned tb(struct node *n)
+{
+	return rng(n)->inplace ? n->s : n->exp_off;
+}
+
+static unsigned te(struct node *n)
+{
+	return rng(n)->inplace ? n->e : n->xe;
+}
+
+static int has_text(struct node *n)
+{
+	return rng(n)->inplace || n->xok;
+}
+
 /* Rewritten text of [s, e), optionally with [ss, se) replaced by subst. */
 static char *text_of(struct gen *g, unsigned s, unsigned e, unsigned ss, unsigned se,
 		     const char *subst)
@@ -100,7 +118,7 @@ static int obj_prelude(struct gen *g, struct action *a, unsigned id, struct strb
 		return 0;
 	}
 	struct node *o = a->obj_base;
-	char *ot = text_of(g, o->s, o->e, 0, 0, NULL);
+	char *ot = text_of(g, tb(o), te(o), 0, 0, NULL);
 	if (!ot)
 		return -1;
 	sb_printf(pre, "__auto_type __ftmb_o%u = %s(%s); ", id, a->obj_arrow ? "" : "&", ot);
@@ -130,7 +148,7 @@ static char *lvalue_access(struct gen *g, struct action *a, unsigned id, struct 
 {
 	struct node *T = a->lhs, *o = a->obj_base;
 	struct strbuf r = { 0 };
-	unsigned ss = subst ? o->s : 0, se = subst ? o->e : 0;
+	unsigned ss = subst ? tb(o) : 0, se = subst ? te(o) : 0;
 	if (T->kind == CXCursor_MemberRefExpr && T->nkids > 0 &&
 	    clang_Cursor_isBitField(clang_getCursorReferenced(T->c))) {
 		/* No address of a bitfield: address the enclosing struct. */
@@ -144,7 +162,7 @@ static char *lvalue_access(struct gen *g, struct action *a, unsigned id, struct 
 		if (subst && B == o) {
 			sb_printf(&r, "__ftmb_o%u->%s", id, clang_getCString(f));
 		} else {
-			char *bt = text_of(g, B->s, B->e, ss, se, subst);
+			char *bt = text_of(g, tb(B), te(B), ss, se, subst);
 			if (!bt) {
 				clang_disposeString(f);
 				return NULL;
@@ -157,14 +175,14 @@ static char *lvalue_access(struct gen *g, struct action *a, unsigned id, struct 
 		return sb_take(&r);
 	}
 	if (is_plain_ref(T) && !subst) {
-		char *t = text_of(g, T->s, T->e, 0, 0, NULL);
+		char *t = text_of(g, rng(T)->s, rng(T)->e, 0, 0, NULL);
 		if (!t)
 			return NULL;
 		sb_printf(&r, "__typeof__(%s)", t);
 		*vtype = sb_take(&r);
 		return t;
 	}
-	char *t = text_of(g, T->s, T->e, ss, se, subst);
+	char *t = text_of(g, rng(T)->s, rng(T)->e, ss, se, subst);
 	if (!t)
 		return NULL;
 	sb_printf(pre, "__auto_type __ftmb_p%u = &(%s); ", id, t);
@@ -240,15 +258,15 @@ static char *call_action(struct gen *g, struct node *n, struct action *a, unsign
 	char *desc = NULL, *subst = NULL;
 	if (obj_prelude(g, a, id, &pre, &desc, &subst) < 0)
 		return NULL;
-	unsigned s = n->inplace ? n->s : n->exp_off, e = n->inplace ? n->e : n->xe;
+	unsigned s = rng(n)->inplace ? rng(n)->s : rng(n)->exp_off, e = rng(n)->inplace ? rng(n)->e : rng(n)->xe;
 	struct node *o = a->obj_base;
-	if (subst && (!o->inplace || o->s < s || o->e > e)) {
+	if (subst && (!has_text(o) || tb(o) < s || te(o) > e)) {
 		free(desc);
 		free(subst);
 		free(pre.s);
 		return NULL;
 	}
-	char *t = text_of(g, s, e, subst ? o->s : 0, subst ? o->e : 0, subst);
+	char *t = text_of(g, s, e, subst ? tb(o) : 0, subst ? te(o) : 0, subst);
 	char *orig = xmalloc(e - s + 1);
 	memcpy(orig, u->src.text + s, e - s);
 	orig[e - s] = 0;
@@ -334,7 +352,7 @@ char *rewrite_action(struct unit *u, struct node *n, size_t mark)
 	unsigned id = ++u->counter;
 	char *res = NULL;
 	if (a->kind == ACT_WRAP) {
-		char *t = text_of(&g, n->s, n->e, 0, 0, NULL);
+		char *t = text_of(&g, rng(n)->s, rng(n)->e, 0, 0, NULL);
 		if (t) {
 			struct strbuf b = { 0 };
 			sb_printf(&b, "%s%s%s", a->text, t, a->post);
@@ -343,11 +361,11 @@ char *rewrite_action(struct unit *u, struct node *n, size_t mark)
 		}
 	} else if (a->kind == ACT_UNIT) {
 		int bad = 0;
-		char *t = edits_apply_range(&u->edits, mark, u->src.text, n->exp_off, n->xe - n->exp_off, &bad);
+		char *t = edits_apply_range(&u->edits, mark, u->src.text, rng(n)->exp_off, rng(n)->xe - rng(n)->exp_off, &bad);
 		if (t && (u->edits.n > mark || strcmp(t, "") == 0)) {
-			diag_at(&u->src, n->exp_off, "error", "macro",
+			diag_at(&u->src, rng(n)->exp_off, "error", "macro",
 				"macro expansion mixes its own shared access with rewritten arguments");
-			diag_note(&u->src, n->exp_off,
+			diag_note(&u->src, rng(n)->exp_off,
 				  "evaluate the arguments into local variables before using the macro");
 			u->errors++;
 			free(t);
@@ -396,9 +414,9 @@ char *rewrite_action(struct unit *u, struct node *n, size_t mark)
 				  desc, id);
 		} else { /* ACT_ASSIGN */
 			struct node *R = n->nkids > 1 ? n->kids[n->nkids - 1] : NULL;
-			if (!R || !R->inplace)
+			if (!R || !has_text(R))
 				goto done;
-			rhs = text_of(&g, R->s, R->e, 0, 0, NULL);
+			rhs = text_of(&g, tb(R), te(R), 0, 0, NULL);
 			if (!rhs)
 				goto done;
 			const char *op = "=";
@@ -428,13 +446,13 @@ char *rewrite_action(struct unit *u, struct node *n, size_t mark)
 		free(rhs);
 	}
 	if (!res && g.bad) {
-		diag_at(&u->src, n->inplace ? n->s : n->exp_off, "error", "internal",
+		diag_at(&u->src, rng(n)->inplace ? rng(n)->s : rng(n)->exp_off, "error", "internal",
 			"overlapping rewrites (please report this with the input)");
 		u->errors++;
 	} else if (!res && !u->errors) {
-		diag_at(&u->src, n->inplace ? n->s : n->exp_off, "error", "macro",
+		diag_at(&u->src, rng(n)->inplace ? rng(n)->s : rng(n)->exp_off, "error", "macro",
 			"this access cannot be rewritten in place");
-		diag_note(&u->src, n->inplace ? n->s : n->exp_off,
+		diag_note(&u->src, rng(n)->inplace ? rng(n)->s : rng(n)->exp_off,
 			  "write the access without macros, or mark the function __ftmb_audited");
 		u->errors++;
 	}

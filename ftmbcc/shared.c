@@ -318,6 +318,18 @@ void shared_free(struct shared_db *db)
 {
 	if (!db)
 		return;
+	/* Field entries may point at record types: free field-level types
+	 * first, while every type is still alive, then the rest. */
+	for (size_t i = 0; i < db->cap; i++) {
+		struct entry *e = &db->tab[i];
+		if (e->usr && e->usr[0] == 'F' && e->kind == 2 &&
+		    ((struct shared_type *)e->val)->field_level) {
+			struct shared_type *t = e->val;
+			free(t->usr);
+			free(t->name);
+			free(t);
+		}
+	}
 	for (size_t i = 0; i < db->cap; i++) {
 		struct entry *e = &db->tab[i];
 		if (!e->usr)
@@ -329,8 +341,7 @@ void shared_free(struct shared_db *db)
 			free(v->qname);
 			free(v->desc);
 			free(v);
-		} else if (e->kind == 2 && (e->usr[0] == 'R' ||
-					    ((struct shared_type *)e->val)->field_level)) {
+		} else if (e->kind == 2 && e->usr[0] == 'R') {
 			struct shared_type *t = e->val;
 			free(t->usr);
 			free(t->name);

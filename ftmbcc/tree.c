@@ -5,7 +5,9 @@
  * taken? under sizeof?), so each top-level declaration of the main file is
  * copied once into this tree (linear in its size).
  *
- * Ranges: a node is `inplace` when its text is spelled contiguously in the
+ * Memory: the nodes of one declaration come from an arena freed at once.
+ *
+ * Ranges (computed lazily by rng(), most nodes never need one): a node is `inplace` when its text is spelled contiguously in the
  * main file, either as plain code (spelling == expansion location at both
  * ends) or entirely inside one macro argument (spelled after the macro
  * name of the same expansion). Nodes from a macro body are not inplace;
@@ -20,13 +22,38 @@ struct build {
 	struct node *parent;
 };
 
+static struct tree_ctx *cur_ctx;
+
+/* Arena: blocks of nodes; kids arrays are separately allocated. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	struct node v[];
+};
+static struct arena_block *arena;
+
+static struct node *node_alloc(void)
+{
+	if (!arena || arena->used == arena->cap) {
+		size_t cap = 4096;
+		struct arena_block *b = xmalloc(sizeof *b + cap * sizeof(struct node));
+		b->next = arena;
+		b->used = 0;
+		b->cap = cap;
+		arena = b;
+	}
+	return &arena->v[arena->used++];
+}
+
 static int in_main(struct tree_ctx *t, CXFile f)
 {
 	return f && clang_File_isEqual(f, t->main_file);
 }
 
-static void set_range(struct tree_ctx *t, struct node *n)
+void node_set_range(struct node *n)
 {
+	struct tree_ctx *t = cur_ctx;
+	n->ranged = 1;
 	CXSourceRange r = clang_getCursorExtent(n->c);
 	CXSourceLocation a = clang_getRangeStart(r), b = clang_getRangeEnd(r);
 	CXFile sf, ef, sfe, efe;
@@ -58,9 +85,8 @@ static enum CXChildVisitResult add_child(CXCursor c, CXCursor parent, CXClientDa
 	(void)parent;
 	struct build *b = d;
 	struct node *p = b->parent;
-	struct node *n = xmalloc(sizeof *n);
+	struct node *n = node_alloc();
 	*n = (struct node){ .c = c, .kind = clang_getCursorKind(c), .parent = p };
-	set_range(b->t, n);
 	if ((p->nkids & (p->nkids - 1)) == 0 || p->nkids == 0)
 		p->kids = xrealloc(p->kids, (p->nkids ? p->nkids * 2 : 1) * sizeof *p->kids);
 	n->index = p->nkids;
@@ -72,18 +98,18 @@ static enum CXChildVisitResult add_child(CXCursor c, CXCursor parent, CXClientDa
 
 struct node *tree_build(struct tree_ctx *t, CXCursor root)
 {
-	struct node *n = xmalloc(sizeof *n);
+	cur_ctx = t;
+	struct node *n = node_alloc();
 	*n = (struct node){ .c = root, .kind = clang_getCursorKind(root) };
-	set_range(t, n);
 	struct build b = { t, n };
 	clang_visitChildren(root, add_child, &b);
 	return n;
 }
 
-void tree_free(struct node *n)
+static void node_free_parts(struct node *n)
 {
 	for (unsigned i = 0; i < n->nkids; i++)
-		tree_free(n->kids[i]);
+		node_free_parts(n->kids[i]);
 	free(n->kids);
 	if (n->act) {
 		free(n->act->text);
@@ -91,7 +117,17 @@ void tree_free(struct node *n)
 		free(n->act);
 	}
 	free(n->rename_text);
-	free(n);
+}
+
+/* Frees the tree rooted at n and every node allocated since (the arena). */
+void tree_free(struct node *n)
+{
+	node_free_parts(n);
+	while (arena) {
+		struct arena_block *next = arena->next;
+		free(arena);
+		arena = next;
+	}
 }
 
 struct node *node_strip_up(struct node *n)

@@ -27,6 +27,14 @@
  * (s[i].f with s a shared variable and f a shared field) keep the static
  * descriptor, so each evaluated access is logged once.
  *
+ * Macros: a node spelled in a macro argument is rewritten in place; an
+ * expression that only starts with a macro (`SLOT(i)->n`, `x += STEP`) uses
+ * the expansion's range for that operand (promote_range); an access inside
+ * a macro body is rewritten as one unit around the whole expansion when the
+ * expansion is an expression touching one shared variable (macro_unit),
+ * otherwise it is an error. Calls to header-defined functions are recorded
+ * and checked afterwards (headers.c).
+ *
  * Because the walk is post-order, when a node's action is generated all of
  * its subtree's edits are already in the edit list; rewrite.c folds them
  * into the node's text (edits.c). Inner accesses (an index, a right-hand
@@ -104,10 +112,10 @@ static char *call_name(struct unit *u, struct node *n)
 {
 	if (n->kind != CXCursor_CallExpr && n->kind != CXCursor_UnexposedExpr)
 		return NULL;
-	if (!n->exp_main)
+	if (!rng(n)->exp_main)
 		return NULL;
-	char *id = ident_at(&u->src, n->exp_off);
-	unsigned k = n->exp_off + (unsigned)strlen(id);
+	char *id = ident_at(&u->src, rng(n)->exp_off);
+	unsigned k = rng(n)->exp_off + (unsigned)strlen(id);
 	while (k < u->src.len && (u->src.text[k] == ' ' || u->src.text[k] == '\t' || u->src.text[k] == '\n'))
 		k++;
 	if (!*id || k >= u->src.len || u->src.text[k] != '(') {
@@ -135,7 +143,7 @@ static void dump(struct unit *u, unsigned off, const char *what, enum access_kin
 
 static unsigned node_off(struct node *n)
 {
-	return n->inplace ? n->s : n->exp_off;
+	return rng(n)->inplace ? rng(n)->s : rng(n)->exp_off;
 }
 
 /* What a root refers to. */
@@ -150,7 +158,7 @@ struct target {
 static void macro_error(struct ctx *x, struct node *n, const char *what)
 {
 	struct unit *u = x->u;
-	unsigned off = n->exp_main ? n->exp_off : 0;
+	unsigned off = rng(n)->exp_main ? rng(n)->exp_off : 0;
 	char *m = ident_at(&u->src, off);
 	diag_at(&u->src, off, "error", "macro",
 		"access to shared state '%s' inside the body of macro '%s' cannot be rewritten",
@@ -210,10 +218,10 @@ static int value_unused(struct unit *u, struct node *n)
 	case CXCursor_DoStmt:
 		return c->index == 0;
 	case CXCursor_ForStmt: {
-		if (!p->inplace || !c->inplace)
+		if (!rng(p)->inplace || !rng(c)->inplace)
 			return 0;
 		int depth = 0, semis = 0;
-		for (unsigned i = p->s; i < c->s; i++) {
+		for (unsigned i = rng(p)->s; i < rng(c)->s; i++) {
 			char ch = u->src.text[i];
 			if (ch == '(')
 				depth++;
@@ -239,11 +247,11 @@ static int value_unused(struct unit *u, struct node *n)
  * beyond the expansion. */
 static struct node *macro_unit(struct node *n)
 {
-	if (n->inplace || !n->xok)
+	if (rng(n)->inplace || !rng(n)->xok)
 		return NULL;
 	struct node *cur = n;
-	while (cur->parent && !cur->parent->inplace && cur->parent->xok &&
-	       cur->parent->exp_off == n->exp_off && cur->parent->xe == n->xe &&
+	while (cur->parent && !rng(cur->parent)->inplace && rng(cur->parent)->xok &&
+	       rng(cur->parent)->exp_off == rng(n)->exp_off && rng(cur->parent)->xe == rng(n)->xe &&
 	       is_expr(cur->parent->kind))
 		cur = cur->parent;
 	struct node *p = cur->parent;
@@ -253,7 +261,7 @@ static struct node *macro_unit(struct node *n)
 	    p->kind != CXCursor_CompoundStmt && p->kind != CXCursor_IfStmt &&
 	    p->kind != CXCursor_WhileStmt)
 		return NULL;
-	if (!p->inplace && p->exp_off == cur->exp_off && p->xe == cur->xe)
+	if (!rng(p)->inplace && rng(p)->exp_off == rng(cur)->exp_off && rng(p)->xe == rng(cur)->xe)
 		return NULL;
 	return cur;
 }
@@ -335,7 +343,7 @@ static void address_use(struct ctx *x, struct node *a, struct node *T, struct ta
 				free(act);
 				return;
 			}
-			if (!p->inplace && !p->xok) {
+			if (!rng(p)->inplace && !rng(p)->xok) {
 				macro_error(x, p, tg->what);
 				free(act);
 				return;
@@ -373,6 +381,26 @@ static void address_use(struct ctx *x, struct node *a, struct node *T, struct ta
 	}
 	escape_error(x, a, tg->what, how);
 	free(fname);
+}
+
+/* An expression that merely *starts* with a macro expansion (`SLOT(i)->pkts`,
+ * `SLOT(i)->pkts = 3`): its first operand is that expansion and it extends
+ * beyond it, so [macro name, end) is its text. (A node entirely inside a
+ * macro body ends where the expansion ends and is not promoted.) */
+static void promote_range(struct node *n)
+{
+	if (rng(n)->inplace || !n->xok || n->nkids == 0)
+		return;
+	struct node *k = n->kids[0];
+	promote_range(k);
+	if (rng(k)->exp_off != n->exp_off || !(k->inplace || k->xok))
+		return;
+	unsigned kend = k->inplace ? k->e : k->xe;
+	if (kend >= n->xe)
+		return;
+	n->inplace = 1;
+	n->s = n->exp_off;
+	n->e = n->xe;
 }
 
 /* Climb from a root to the accessed lvalue and classify its use. */
@@ -472,17 +500,20 @@ static void root(struct ctx *x, struct node *r, struct target *tg)
 		dump(u, node_off(T), tg->what, ACC_UNLOGGED);
 		return;
 	}
-	if (!T->inplace || !at->inplace || (tg->obj_base && !tg->obj_base->inplace)) {
+	promote_range(T);
+	promote_range(at);
+	if (!rng(T)->inplace || !rng(at)->inplace ||
+	    (tg->obj_base && !rng(tg->obj_base)->inplace && !tg->obj_base->xok)) {
 		struct node *E = tg->var ? macro_unit(at) : NULL;
 		if (!E) {
-			macro_error(x, T->inplace ? at : T, tg->what);
+			macro_error(x, rng(T)->inplace ? at : T, tg->what);
 			return;
 		}
 		if (E->act && (E->act->kind != ACT_UNIT || E->act->var != tg->var)) {
-			diag_at(&u->src, E->exp_off, "error", "macro",
+			diag_at(&u->src, rng(E)->exp_off, "error", "macro",
 				"macro expansion touches two shared variables ('%s' and another)",
 				tg->what);
-			diag_note(&u->src, E->exp_off,
+			diag_note(&u->src, rng(E)->exp_off,
 				  "split the macro, or pass the shared variables as arguments");
 			u->errors++;
 			return;
@@ -502,7 +533,7 @@ static void root(struct ctx *x, struct node *r, struct target *tg)
 			ua->unused = value_unused(u, E);
 		}
 		ua->dump_idx = u->dump_n;
-		dump(u, E->exp_off, tg->what, ua->akind);
+		dump(u, rng(E)->exp_off, tg->what, ua->akind);
 		if (!u->dump)
 			ua->dump_idx = 0;
 		return;
@@ -514,7 +545,7 @@ static void root(struct ctx *x, struct node *r, struct target *tg)
 	a->type = tg->type;
 	a->obj_base = tg->obj_base;
 	a->obj_arrow = tg->obj_arrow;
-	attach(x, at, a, at->s, tg->what);
+	attach(x, at, a, rng(at)->s, tg->what);
 }
 
 static const char *fn_static_name(struct ctx *x, CXCursor decl)
@@ -571,12 +602,14 @@ static void decl_ref(struct ctx *x, struct node *n)
 	if (rk == CXCursor_FunctionDecl) {
 		if (n->unevaluated || x->filescope)
 			return;
+		if (!x->audited)
+			headers_note_call(u, ref, node_off(n));
 		CXString s = clang_getCursorSpelling(ref);
 		const struct rename *rn = nondet_lookup(clang_getCString(s));
 		clang_disposeString(s);
 		if (!rn || clang_Location_isFromMainFile(clang_getCursorLocation(ref)))
 			return;
-		if (!n->inplace) {
+		if (!rng(n)->inplace) {
 			/* A call spelled by a macro (rte_get_timer_cycles() ...):
 			 * replace the whole expansion when it is just this call. */
 			struct node *call = up_parens(n);
@@ -592,6 +625,22 @@ static void decl_ref(struct ctx *x, struct node *n)
 				sb_printf(&b, "%s()", rn->to);
 				E->rename_text = sb_take(&b);
 				return;
+			}
+			/* A macro defined in this file: rename the token inside the
+			 * #define itself (same meaning for every expansion). */
+			CXFile sf;
+			unsigned soff;
+			clang_getSpellingLocation(clang_getCursorLocation(n->c), &sf, NULL, NULL, &soff);
+			size_t fl = strlen(rn->from);
+			if (sf && clang_File_isEqual(sf, u->main_file) && soff + fl <= u->src.len &&
+			    !strncmp(u->src.text + soff, rn->from, fl)) {
+				char *id = ident_at(&u->src, soff);
+				int exact = !strcmp(id, rn->from);
+				free(id);
+				if (exact) {
+					edits_push(&u->hoists, soff, (unsigned)fl, xstrdup(rn->to));
+					return;
+				}
 			}
 			diag_at(&u->src, node_off(n), "error", "macro",
 				"call to '%s' inside a macro body cannot be redirected to the runtime",
@@ -609,7 +658,7 @@ static void decl_ref(struct ctx *x, struct node *n)
 			if (call && call->kind == CXCursor_CallExpr &&
 			    (unsigned)rn->cast_arg + 1 < call->nkids) {
 				struct node *arg = call->kids[rn->cast_arg + 1];
-				if (arg->inplace && !arg->act) {
+				if (rng(arg)->inplace && !arg->act) {
 					struct action *a = new_action(ACT_WRAP);
 					struct strbuf b = { 0 };
 					sb_printf(&b, "%s(", rn->cast);
@@ -623,7 +672,7 @@ static void decl_ref(struct ctx *x, struct node *n)
 	}
 	if (rk != CXCursor_VarDecl)
 		return;
-	if (is_function_static(ref) && n->inplace) {
+	if (is_function_static(ref) && rng(n)->inplace) {
 		const char *hn = fn_static_name(x, ref);
 		if (hn)
 			n->rename_text = xstrdup(hn);
@@ -681,6 +730,33 @@ static void deref(struct ctx *x, struct node *n)
 	root(x, n, &tg);
 }
 
+/* What in a function static's declaration only exists inside the function
+ * (label addresses, enumerators or types of local enums), or NULL. */
+static const char *local_reference(struct node *n)
+{
+	if (n->kind == CXCursor_AddrLabelExpr)
+		return "the address of a label";
+	if (n->kind == CXCursor_DeclRefExpr || n->kind == CXCursor_TypeRef) {
+		CXCursor d = clang_getCursorReferenced(n->c);
+		for (CXCursor p = clang_getCursorSemanticParent(d); !clang_Cursor_isNull(p) &&
+		     clang_getCursorKind(p) != CXCursor_TranslationUnit;
+		     p = clang_getCursorSemanticParent(p)) {
+			if (clang_getCursorKind(p) == CXCursor_FunctionDecl &&
+			    clang_getCursorKind(d) != CXCursor_VarDecl &&
+			    clang_getCursorKind(d) != CXCursor_ParmDecl)
+				return "a name declared inside the function";
+			if (clang_getCursorKind(p) == CXCursor_FunctionDecl)
+				break;
+		}
+	}
+	for (unsigned i = 0; i < n->nkids; i++) {
+		const char *r = local_reference(n->kids[i]);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
 /* Function-static variable: moved to file scope (so the registry can take
  * its address) under the name __ftmb_fs_<func>__<name>. */
 static void hoist_static(struct ctx *x, struct node *ds, size_t mark)
@@ -695,13 +771,13 @@ static void hoist_static(struct ctx *x, struct node *ds, size_t mark)
 		}
 	if (!vd || !is_function_static(vd->c))
 		return;
-	if (!ds->inplace && ds->xok && ds->exp_off < ds->xe) {
+	if (!rng(ds)->inplace && rng(ds)->xok && rng(ds)->exp_off < rng(ds)->xe) {
 		/* starts with a macro such as __ftmb_shared */
-		ds->inplace = 1;
-		ds->s = ds->exp_off;
-		ds->e = ds->xe;
+		rng(ds)->inplace = 1;
+		rng(ds)->s = rng(ds)->exp_off;
+		rng(ds)->e = rng(ds)->xe;
 	}
-	if (!ds->inplace) {
+	if (!rng(ds)->inplace) {
 		diag_at(&u->src, node_off(ds), "error", "static-local",
 			"function-static variable declared by a macro cannot be moved to file scope");
 		diag_note(&u->src, node_off(ds), "declare it outside the macro");
@@ -712,9 +788,9 @@ static void hoist_static(struct ctx *x, struct node *ds, size_t mark)
 	char *name = xstrdup(clang_getCString(sp));
 	clang_disposeString(sp);
 	if (nvars != 1) {
-		diag_at(&u->src, ds->s, "error", "static-local",
+		diag_at(&u->src, rng(ds)->s, "error", "static-local",
 			"several function-static variables in one declaration");
-		diag_note(&u->src, ds->s, "declare one static variable per declaration");
+		diag_note(&u->src, rng(ds)->s, "declare one static variable per declaration");
 		u->errors++;
 		free(name);
 		return;
@@ -725,10 +801,10 @@ static void hoist_static(struct ctx *x, struct node *ds, size_t mark)
 	CXCursor td = clang_getTypeDeclaration(t);
 	if (!clang_Cursor_isNull(td) &&
 	    clang_getCursorKind(clang_getCursorSemanticParent(td)) == CXCursor_FunctionDecl) {
-		diag_at(&u->src, ds->s, "error", "static-local",
+		diag_at(&u->src, rng(ds)->s, "error", "static-local",
 			"function-static variable '%s' has a type declared inside the function",
 			name);
-		diag_note(&u->src, ds->s,
+		diag_note(&u->src, rng(ds)->s,
 			  "move the type declaration to file scope so the variable can be registered "
 			  "for checkpoints");
 		u->errors++;
@@ -740,6 +816,17 @@ static void hoist_static(struct ctx *x, struct node *ds, size_t mark)
 	 * qualified name). */
 	unsigned dup = 0;
 	size_t name_len = strlen(name);
+	const char *local = local_reference(vd);
+	if (local) {
+		diag_at(&u->src, rng(ds)->s, "error", "static-local",
+			"function-static variable '%s' is initialised with %s, which cannot be moved "
+			"to file scope", name, local);
+		diag_note(&u->src, rng(ds)->s,
+			  "initialise it at run time, or declare it at file scope");
+		u->errors++;
+		free(name);
+		return;
+	}
 	struct strbuf cn = { 0 };
 	sb_printf(&cn, "__ftmb_fs_%s__%s", x->func, name);
 	for (size_t i = 0; i < x->nstatics; i++)
@@ -759,7 +846,7 @@ static void hoist_static(struct ctx *x, struct node *ds, size_t mark)
 	clang_getSpellingLocation(clang_getCursorLocation(vd->c), NULL, NULL, NULL, &noff);
 	edits_push(&u->edits, noff, (unsigned)name_len, xstrdup(cname));
 	int bad = 0;
-	char *text = edits_apply_range(&u->edits, mark, u->src.text, ds->s, ds->e - ds->s, &bad);
+	char *text = edits_apply_range(&u->edits, mark, u->src.text, rng(ds)->s, rng(ds)->e - rng(ds)->s, &bad);
 	edits_truncate(&u->edits, mark);
 	if (!text) {
 		free(name);
@@ -767,20 +854,20 @@ static void hoist_static(struct ctx *x, struct node *ds, size_t mark)
 		return;
 	}
 	unsigned dl, dc, fl, fc;
-	offset_to_linecol(&u->src, ds->s, &dl, &dc);
-	offset_to_linecol(&u->src, x->func_node->s, &fl, &fc);
+	offset_to_linecol(&u->src, rng(ds)->s, &dl, &dc);
+	offset_to_linecol(&u->src, rng(x->func_node)->s, &fl, &fc);
 	struct strbuf h = { 0 };
 	sb_printf(&h, "\n#line %u \"%s\"\n%s%s\n#line %u \"%s\"\n%*s", dl, u->src.path,
 		  strchr(text, ';') ? "" : "", text, fl, u->src.path, (int)(fc - 1), "");
-	edits_push(&u->hoists, x->func_node->s, 0, sb_take(&h));
+	edits_push(&u->hoists, rng(x->func_node)->s, 0, sb_take(&h));
 	free(text);
 	/* The declaration becomes an empty statement, keeping its newlines. */
 	struct strbuf r = { 0 };
 	sb_puts(&r, ";");
-	for (unsigned i = ds->s; i < ds->e; i++)
+	for (unsigned i = rng(ds)->s; i < rng(ds)->e; i++)
 		if (u->src.text[i] == '\n')
 			sb_puts(&r, "\n");
-	edits_push(&u->edits, ds->s, ds->e - ds->s, sb_take(&r));
+	edits_push(&u->edits, rng(ds)->s, rng(ds)->e - rng(ds)->s, sb_take(&r));
 	x->statics = xrealloc(x->statics, (x->nstatics + 1) * sizeof *x->statics);
 	x->statics[x->nstatics++] = (struct fn_static){ clang_getCanonicalCursor(vd->c), cname };
 	/* registry */
@@ -846,15 +933,15 @@ static void gen(struct ctx *x, struct node *n)
 		break;
 	}
 	if (n->rename_text) {
-		if (n->inplace)
-			edits_push(&u->edits, n->s, n->e - n->s, xstrdup(n->rename_text));
-		else if (n->xok)
-			edits_push(&u->edits, n->exp_off, n->xe - n->exp_off, xstrdup(n->rename_text));
+		if (rng(n)->inplace)
+			edits_push(&u->edits, rng(n)->s, rng(n)->e - rng(n)->s, xstrdup(n->rename_text));
+		else if (rng(n)->xok)
+			edits_push(&u->edits, rng(n)->exp_off, rng(n)->xe - rng(n)->exp_off, xstrdup(n->rename_text));
 	}
 	if (n->act && !x->filescope) {
 		char *text = rewrite_action(u, n, mark);
-		unsigned s = n->inplace ? n->s : n->exp_off;
-		unsigned e = n->inplace ? n->e : n->xe;
+		unsigned s = rng(n)->inplace ? rng(n)->s : rng(n)->exp_off;
+		unsigned e = rng(n)->inplace ? rng(n)->e : rng(n)->xe;
 		edits_truncate(&u->edits, mark);
 		if (text)
 			edits_push(&u->edits, s, e - s, text);
@@ -928,7 +1015,7 @@ static void debug_tree(struct node *n, int depth)
 {
 	CXString k = clang_getCursorKindSpelling(n->kind);
 	fprintf(stderr, "%*s%s inplace=%d [%u,%u) exp=%u/%d xe=%u/%d\n", depth * 2, "",
-		clang_getCString(k), n->inplace, n->s, n->e, n->exp_off, n->exp_main, n->xe, n->xok);
+		clang_getCString(k), rng(n)->inplace, rng(n)->s, rng(n)->e, rng(n)->exp_off, rng(n)->exp_main, rng(n)->xe, rng(n)->xok);
 	clang_disposeString(k);
 	for (unsigned i = 0; i < n->nkids; i++)
 		debug_tree(n->kids[i], depth + 1);
@@ -959,16 +1046,16 @@ void visit_unit(struct unit *u)
 		x.func_node = root_node;
 		if (getenv("FTMBCC_DEBUG_TREE"))
 			debug_tree(root_node, 0);
-		if (x.func && !root_node->inplace && root_node->xok) {
+		if (x.func && !rng(root_node)->inplace && rng(root_node)->xok) {
 			/* starts with a macro such as __ftmb_audited */
-			root_node->inplace = 1;
-			root_node->s = root_node->exp_off;
-			root_node->e = root_node->xe;
+			rng(root_node)->inplace = 1;
+			rng(root_node)->s = rng(root_node)->exp_off;
+			rng(root_node)->e = rng(root_node)->xe;
 		}
-		if (x.func && !root_node->inplace) {
-			diag_at(&u->src, root_node->exp_off, "error", "macro",
+		if (x.func && !rng(root_node)->inplace) {
+			diag_at(&u->src, rng(root_node)->exp_off, "error", "macro",
 				"function defined by a macro cannot be rewritten");
-			diag_note(&u->src, root_node->exp_off, "define the function without the macro");
+			diag_note(&u->src, rng(root_node)->exp_off, "define the function without the macro");
 			u->errors++;
 		} else {
 			gen(&x, root_node);
@@ -980,4 +1067,5 @@ void visit_unit(struct unit *u)
 		free((char *)x.func);
 	}
 	free(top.v);
+	headers_check(u);
 }

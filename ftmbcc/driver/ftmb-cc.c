@@ -13,7 +13,8 @@
  * arguments and the runtime (-lftmb_core -lpthread, found next to this
  * executable in the install tree or in the build tree;
  * $FTMB_RUNTIME_LIBS overrides). Preprocessing-only commands (-E, -M, -MM)
- * and commands without C sources pass through unchanged. Any failure
+ * and commands without C sources (or with `-x <not c>`) pass through
+ * unchanged; a link of objects only gets the runtime appended. Any failure
  * stops with the failing tool's status, and the temporary directory is
  * removed.
  */
@@ -268,8 +269,10 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "-c") || !strcmp(a, "-S"))
 			compile_only = 1;
+		else if (!strcmp(a, "-x") && i + 1 < argc && strcmp(argv[i + 1], "c"))
+			passthrough = 1; /* another language: not ours */
 		else if (!strcmp(a, "-E") || !strcmp(a, "-M") || !strcmp(a, "-MM") ||
-			 !strcmp(a, "-x") || !strcmp(a, "--version") || !strcmp(a, "-v") ||
+			 !strcmp(a, "--version") || !strcmp(a, "-v") ||
 			 !strncmp(a, "-print-", 7) || !strncmp(a, "--print-", 8) ||
 			 !strcmp(a, "-dumpversion") || !strcmp(a, "-dumpmachine"))
 			passthrough = 1;

@@ -85,6 +85,7 @@ struct dp_config {
 	/* master */
 	uint32_t drop_pals;      /* drop every Nth PALS frame (test injection) */
 	bool direct_after_il_loss; /* master: no direct input before an IL was seen */
+	uint32_t quiesce_every_ms; /* master/single: exercise the quiesce barrier */
 	uint64_t seed;
 	/* OL */
 	uint32_t hold_cap;       /* held packets per core                      */
@@ -148,7 +149,8 @@ extern volatile bool dp_force_quit;
 	X(il_log_bytes)    /* IL: bytes in the log (gauge)                 */ \
 	X(il_log_records)  /* IL: records in the log (gauge)               */ \
 	X(ol_pals_stored)  /* OL: PALs stored (gauge)                      */ \
-	X(unacked_pals)    /* master: PALs awaiting ack (gauge)            */
+	X(unacked_pals)    /* master: PALs awaiting ack (gauge)            */ \
+	X(quiesces)        /* master: quiesce callbacks run                */
 
 struct dp_counters {
 #define DP_X(n) uint64_t n;
@@ -227,6 +229,7 @@ bool dp_peer_check(struct dp_peer *p, uint64_t now_tsc);
 
 /* ---- hooks (dp_hooks.c) ---- */
 unsigned dp_control_poll(uint64_t now_tsc);
+bool dp_has_control_hook(void); /* false: no checkpointing in this process */
 void dp_ext_frame(uint16_t port, struct rte_mbuf *m, const struct ftmb_wire_view *v);
 
 void dp_main_loop(unsigned (*poll)(uint64_t now_tsc));

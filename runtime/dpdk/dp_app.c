@@ -67,7 +67,7 @@ static void usage(void)
 "  --ack-us N  --resend-us N\n"
 "input logger:\n"
 "  --log-bytes N  --log-full evict|drop  --wait-protected  --rate-pps N\n"
-"master: --drop-pals N  --seed N  --direct-after-il-loss\n"
+"master: --drop-pals N  --seed N  --direct-after-il-loss  --quiesce-every-ms N\n"
 "output logger: --hold-cap N  --event-log FILE\n"
 "all: --idle-sleep-max-us N  --status  --run-ms N  --stop-after-idle-ms N\n"
 "bench: --gen-pkts N --gen-flows N --gen-window N --gen-len N --gen-report FILE\n",
@@ -118,7 +118,7 @@ enum {
 	O_HB_US, O_PEER_TIMEOUT, O_ACK_US, O_RESEND_US, O_LOG_BYTES, O_LOG_FULL,
 	O_WAIT_PROT, O_RATE, O_DROP_PALS, O_SEED, O_HOLD_CAP, O_EVENT_LOG,
 	O_IDLE, O_STATUS, O_RUN_MS, O_STOP_IDLE, O_GEN_PKTS, O_GEN_FLOWS,
-	O_GEN_WINDOW, O_GEN_LEN, O_GEN_REPORT, O_HELP, O_DIRECT_AFTER,
+	O_GEN_WINDOW, O_GEN_LEN, O_GEN_REPORT, O_HELP, O_DIRECT_AFTER, O_QUIESCE,
 };
 
 static const struct option long_opts[] = {
@@ -143,6 +143,7 @@ static const struct option long_opts[] = {
 	{"rate-pps", required_argument, 0, O_RATE},
 	{"drop-pals", required_argument, 0, O_DROP_PALS},
 	{"direct-after-il-loss", no_argument, 0, O_DIRECT_AFTER},
+	{"quiesce-every-ms", required_argument, 0, O_QUIESCE},
 	{"seed", required_argument, 0, O_SEED},
 	{"hold-cap", required_argument, 0, O_HOLD_CAP},
 	{"event-log", required_argument, 0, O_EVENT_LOG},
@@ -215,6 +216,7 @@ void dp_app_start(int argc, char **argv, enum dp_role default_role)
 			break;
 		case O_WAIT_PROT: dp_cfg.wait_protected = true; break;
 		case O_DIRECT_AFTER: dp_cfg.direct_after_il_loss = true; break;
+		case O_QUIESCE: dp_cfg.quiesce_every_ms = (uint32_t)num("quiesce-every-ms", optarg, 60000); break;
 		case O_RATE: dp_cfg.rate_pps = num("rate-pps", optarg, 100000000); break;
 		case O_DROP_PALS: dp_cfg.drop_pals = (uint32_t)num("drop-pals", optarg, 1000000); break;
 		case O_SEED: dp_cfg.seed = num("seed", optarg, UINT64_MAX); break;

@@ -69,7 +69,7 @@ struct rte_mempool *dp_pktmbuf_pool(void)
 
 	if (pool)
 		return pool;
-	pool = rte_pktmbuf_pool_create("ftmb_pool", 32767, 256, 0,
+	pool = rte_pktmbuf_pool_create("ftmb_pool", 16383, 256, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (!pool)
 		rte_exit(EXIT_FAILURE, "cannot create mbuf pool: %s\n",

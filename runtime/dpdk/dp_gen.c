@@ -128,6 +128,15 @@ unsigned dp_gen_poll(uint64_t now_tsc)
 		}
 		work += n;
 	}
+	{
+		/* inputs finished without output end the measurement too */
+		static uint64_t last_dropped;
+		uint64_t d = __atomic_load_n(&dp_gen_dropped, __ATOMIC_RELAXED);
+		if (d != last_dropped) {
+			last_dropped = d;
+			g.end_tsc = rte_get_timer_cycles();
+		}
+	}
 	if (g.sent < dp_cfg.gen_pkts) {
 		uint64_t done = g.received + __atomic_load_n(&dp_gen_dropped, __ATOMIC_RELAXED);
 		unsigned n = 0;

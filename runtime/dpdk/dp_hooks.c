@@ -29,6 +29,11 @@ uint64_t dp_epoch(void)
 	return epoch_ns;
 }
 
+bool dp_has_control_hook(void)
+{
+	return control_fn != NULL;
+}
+
 unsigned dp_control_poll(uint64_t now_tsc)
 {
 	return control_fn ? control_fn(control_arg, now_tsc) : 0;

@@ -15,12 +15,41 @@
 #include <stdio.h>
 
 #include <rte_cycles.h>
+#include <rte_debug.h>
+
+#include "ftmb_core.h"
 #include <rte_eth_ring.h>
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
 struct dp_worker_handle;
 void *dp_master_worker(unsigned c);
+
+/* --quiesce-every-ms: stop all workers at a packet boundary now and then
+ * and check what a checkpoint relies on: while stopped, no core's MAX or
+ * stream moves. (Tests the barrier without runtime/ckpt.) */
+static uint64_t q_max[DP_MAX_WORKERS];
+static void quiesce_check(void *arg)
+{
+	(void)arg;
+	for (unsigned c = 0; c < master_workers(); c++)
+		q_max[c] = ftmb_max(c);
+	rte_delay_us_block(200); /* workers must stay put meanwhile */
+	for (unsigned c = 0; c < master_workers(); c++)
+		if (ftmb_max(c) != q_max[c])
+			rte_panic("quiesce: core %u moved while stopped\n", c);
+}
+
+static unsigned quiesce_hook(void *arg, uint64_t now_tsc)
+{
+	static uint64_t next;
+
+	(void)arg;
+	if (now_tsc < next)
+		return 0;
+	next = now_tsc + dp_us_to_tsc(1000ull * dp_cfg.quiesce_every_ms);
+	return master_request_quiesce(quiesce_check, NULL) == 0;
+}
 
 static unsigned poll_single(uint64_t now_tsc)
 {
@@ -64,9 +93,9 @@ static void drain_single(void)
 	struct dp_idle idle = {0};
 
 	/* workers stopped; let the OL release what is held (resends may be
-	 * needed after --drop-pals) for up to 200 ms */
+	 * needed after --drop-pals) for up to 2 s */
 	dp_force_quit = false;
-	while (rte_get_timer_cycles() - start < hz / 5) {
+	while (rte_get_timer_cycles() - start < 2 * hz) {
 		unsigned w = dp_master_poll(rte_get_timer_cycles()) +
 			     dp_ol_poll(rte_get_timer_cycles()) + dp_gen_poll(0);
 		if (!w && dp_stats.held == 0 && dp_stats.unacked_pals == 0)
@@ -93,6 +122,11 @@ int main(int argc, char **argv)
 	dp_telemetry_init();
 	epoch = dp_epoch();
 	n_workers = rte_lcore_count() - 1;
+	if (dp_cfg.quiesce_every_ms) {
+		if (dp_cfg.role != DP_ROLE_MASTER && dp_cfg.role != DP_ROLE_SINGLE)
+			rte_exit(EXIT_FAILURE, "--quiesce-every-ms: master or single only\n");
+		dp_set_control_hook(quiesce_hook, NULL);
+	}
 
 	switch (dp_cfg.role) {
 	case DP_ROLE_IL:

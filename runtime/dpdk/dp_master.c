@@ -27,6 +27,13 @@
  *  no ack progress for --resend-us, all its unacknowledged batches are sent
  *  again (the OL ignores what it holds). A lost PAL batch thus delays
  *  releases (the OL's R[c] stops before the gap) but never allows one early.
+ *  Batching: within one burst of input packets, a worker collects its PALs
+ *  in one buffer (a PALS frame of up to FTMB_PALS_PER_FRAME) and stages
+ *  its DATA/NOOUT frames; at the end of the burst (or when a buffer fills)
+ *  it enqueues the PALs first, then the staged frames. Every output thus
+ *  still follows every PAL its core made before it (ordered logging), each
+ *  keeps the vector read right after its own packet, and the OL link
+ *  carries one PALS frame per burst instead of one per packet.
  *  Quiesce: master_request_quiesce sets a flag; each worker, between two
  *  packets, flushes its PALs and parks; when all are parked the callback
  *  runs on the main lcore, then the workers resume.
@@ -58,6 +65,12 @@ struct worker {
 	struct rte_mbuf *cur_out;
 	uint8_t cur_port;
 	volatile bool parked;
+	/* staging of one burst (see "Batching" above) */
+	struct ftmb_pal palbuf[FTMB_PALS_PER_FRAME];
+	uint64_t palbuf_first;
+	unsigned n_palbuf;
+	struct rte_mbuf *staged[DP_BURST * DP_MAX_OUTPUTS];
+	unsigned n_staged;
 } __rte_cache_aligned;
 
 static struct {
@@ -88,6 +101,8 @@ static struct {
 	void *q_arg;
 } ms;
 
+_Static_assert(sizeof(struct ftmb_w_pal) == sizeof(struct ftmb_pal), "PAL wire layout");
+
 static RTE_DEFINE_PER_LCORE(struct worker *, cur_worker);
 
 /* ------------------------------------------------------------------ */
@@ -105,28 +120,75 @@ static void stream_enqueue(struct rte_mbuf *m)
 	}
 }
 
+/* Enqueue the buffered PALs as one PALS frame (and keep them for resend). */
+static void flush_pals(struct worker *w)
+{
+	struct ftmb_w_pals *b;
+	struct rte_mbuf *m;
+	unsigned k = w->n_palbuf;
+
+	if (!k)
+		return;
+	rte_spinlock_lock(&ms.rq_lock);
+	ftmb_resendq_push(ms.rq, w->core, w->palbuf_first, k, w->palbuf);
+	rte_spinlock_unlock(&ms.rq_lock);
+	m = dp_frame_new(FTMB_W_PALS, (uint16_t)(sizeof(*b) + k * sizeof(struct ftmb_w_pal)),
+			 (void **)&b);
+	if (m) {
+		b->core = (uint16_t)w->core;
+		b->count = (uint16_t)k;
+		b->reserved = 0;
+		b->first = w->palbuf_first;
+		memcpy(b + 1, w->palbuf, k * sizeof(struct ftmb_w_pal));
+		stream_enqueue(m);
+	} /* else: the resend queue still has them */
+	w->palbuf_first += k;
+	w->n_palbuf = 0;
+}
+
+/* End of a burst: PALs first, then the outputs and no-output records. */
+static void flush_stream(struct worker *w)
+{
+	unsigned done = 0;
+
+	flush_pals(w);
+	while (done < w->n_staged) {
+		done += rte_ring_mp_enqueue_burst(ms.to_tx, (void **)w->staged + done,
+						  w->n_staged - done, NULL);
+		if (done < w->n_staged) {
+			if (dp_force_quit) {
+				rte_pktmbuf_free_bulk(w->staged + done, w->n_staged - done);
+				break;
+			}
+			rte_pause();
+		}
+	}
+	w->n_staged = 0;
+}
+
+static void stage(struct worker *w, struct rte_mbuf *m)
+{
+	if (w->n_staged == RTE_DIM(w->staged))
+		flush_stream(w);
+	w->staged[w->n_staged++] = m;
+}
+
 static void sink_pals(struct worker *w, const struct ftmb_rec *rec)
 {
 	uint32_t done = 0;
 
+	if (w->n_palbuf == 0)
+		w->palbuf_first = rec->first_pos;
 	while (done < rec->count) {
-		uint32_t k = RTE_MIN(rec->count - done, (uint32_t)FTMB_PALS_PER_FRAME);
-		struct ftmb_w_pals *b;
-		struct rte_mbuf *m = dp_frame_new(FTMB_W_PALS,
-			(uint16_t)(sizeof(*b) + k * sizeof(struct ftmb_w_pal)), (void **)&b);
-
-		rte_spinlock_lock(&ms.rq_lock);
-		ftmb_resendq_push(ms.rq, w->core, rec->first_pos + done, k, rec->pals + done);
-		rte_spinlock_unlock(&ms.rq_lock);
-		if (m) {
-			b->core = (uint16_t)w->core;
-			b->count = (uint16_t)k;
-			b->reserved = 0;
-			b->first = rec->first_pos + done;
-			memcpy(b + 1, rec->pals + done, k * sizeof(struct ftmb_w_pal));
-			stream_enqueue(m);
-		} /* else: the resend queue still has it */
+		uint32_t k = RTE_MIN(rec->count - done,
+				     (uint32_t)(FTMB_PALS_PER_FRAME - w->n_palbuf));
+		memcpy(w->palbuf + w->n_palbuf, rec->pals + done, k * sizeof(struct ftmb_pal));
+		w->n_palbuf += k;
 		done += k;
+		if (w->n_palbuf == FTMB_PALS_PER_FRAME) {
+			flush_pals(w); /* PALs may go ahead of staged outputs: never behind */
+			w->palbuf_first = rec->first_pos + done;
+		}
 	}
 	DP_ATOMIC_ADD(pals, rec->count);
 }
@@ -152,7 +214,7 @@ static void sink_output(struct worker *w, const struct ftmb_rec *rec)
 	d->stream_pos = w->stream_pos++;
 	d->pkt_id = rec->pkt_id;
 	memcpy(d + 1, rec->vec, 8u * rec->n_vec);
-	stream_enqueue(m);
+	stage(w, m);
 }
 
 static void sink_noout(struct worker *w, const struct ftmb_rec *rec)
@@ -165,7 +227,7 @@ static void sink_noout(struct worker *w, const struct ftmb_rec *rec)
 	b->core = (uint16_t)w->core;
 	b->stream_pos = w->stream_pos++;
 	b->pkt_id = rec->pkt_id;
-	stream_enqueue(m);
+	stage(w, m);
 }
 
 static void stream_sink(void *arg, const struct ftmb_rec *rec)
@@ -264,6 +326,7 @@ int dp_master_worker_main(void *arg)
 
 		if (ms.quiesce) {
 			ftmb_core_flush(w->core);
+			flush_stream(w);
 			__atomic_store_n(&w->parked, true, __ATOMIC_RELEASE);
 			while (ms.quiesce && !dp_force_quit)
 				rte_pause();
@@ -273,11 +336,14 @@ int dp_master_worker_main(void *arg)
 		n = rte_ring_sc_dequeue_burst(w->in, (void **)pkts, DP_BURST, NULL);
 		for (unsigned i = 0; i < n; i++)
 			process_one(w, pkts[i]);
-		if (n)
+		if (n) {
 			ftmb_core_flush(w->core);
+			flush_stream(w);
+		}
 		dp_idle_step(&idle, n);
 	}
 	ftmb_core_flush(w->core);
+	flush_stream(w);
 	return 0;
 }
 
@@ -642,6 +708,7 @@ static unsigned quiesce_poll(void)
 		if (!__atomic_load_n(&ms.w[c].parked, __ATOMIC_ACQUIRE))
 			return 0;
 	/* every worker is at a packet boundary with its PALs flushed */
+	DP_INC(quiesces);
 	cb(ms.q_arg);
 	ms.q_cb = NULL;
 	__atomic_store_n(&ms.quiesce, false, __ATOMIC_RELEASE);

@@ -42,7 +42,8 @@ static struct {
 	struct dp_peer master;
 	bool ack_now;
 	uint64_t last_acked_sum;
-	uint64_t next_ack, next_hb;
+	uint64_t next_ack, next_hb, next_autotrim;
+	uint64_t last_released[FTMB_WIRE_MAX_CORES]; /* input id, per core */
 	FILE *ev;
 	struct rte_mbuf *out[2][DP_BURST];
 	unsigned nout[2];
@@ -71,6 +72,7 @@ static void on_release(void *arg, unsigned core, uint64_t pkt_id, uint32_t out_i
 		return;
 	}
 	DP_INC(released);
+	ol.last_released[core] = pkt_id;
 	DP_ADD(release_ns_sum, (rte_get_timer_cycles() - *dp_mbuf_ts(m)) * 1000000000ull /
 			       rte_get_timer_hz());
 	if (ol.ev) {
@@ -281,6 +283,26 @@ static unsigned rx_master(uint64_t now_tsc)
 	return n;
 }
 
+/* Without checkpointing in this deployment (no control hook: nothing will
+ * ever compute a recovery cut or replay), the stored PALs and the ids of
+ * released outputs serve nobody: drop them every 10 ms so a long run keeps
+ * constant memory. With ckpt, ol_trim() does this at each checkpoint. */
+static void autotrim(uint64_t now_tsc)
+{
+	uint64_t below = UINT64_MAX;
+
+	if (dp_has_control_hook() || now_tsc < ol.next_autotrim)
+		return;
+	ol.next_autotrim = now_tsc + dp_us_to_tsc(10000);
+	for (unsigned c = 0; c < ol.n; c++) {
+		ftmb_ol_trim(ol.st, c, ftmb_ol_received(ol.st, c));
+		if (ol.last_released[c] && ol.last_released[c] < below)
+			below = ol.last_released[c];
+	}
+	if (below != UINT64_MAX)
+		ftmb_ol_released_forget_below(ol.st, below);
+}
+
 unsigned dp_ol_poll(uint64_t now_tsc)
 {
 	unsigned work = rx_master(now_tsc);
@@ -288,6 +310,7 @@ unsigned dp_ol_poll(uint64_t now_tsc)
 	if (ol.st && ol.synced) {
 		work += (unsigned)ftmb_ol_release_poll_all(ol.st, on_release, NULL);
 		flush_out();
+		autotrim(now_tsc);
 		if (ol.ack_now || now_tsc >= ol.next_ack) {
 			uint64_t sum = 0;
 			for (unsigned c = 0; c < ol.n; c++)

@@ -26,7 +26,8 @@
 #define FTMB_WIRE_VERSION  1
 #define FTMB_ETH_HLEN      14
 #define FTMB_WIRE_MAX_CORES     8       /* dependency vector length bound  */
-#define FTMB_PALS_PER_FRAME 64     /* PAL records per PALS frame      */
+#define FTMB_PALS_PER_FRAME 56     /* PAL records per PALS frame: the
+					 frame (1382 bytes) fits a 1500 MTU */
 
 enum ftmb_wire_type {
 	FTMB_W_PKT   = 1, /* IL -> master: input packet or tick, id + ts  */

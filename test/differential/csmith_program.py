@@ -60,18 +60,18 @@ def mode_for_seed(seed):
     return MODES[seed % 2]
 
 
-def csmith_args(seed, profile, mode):
-    args = ["csmith", "--seed", str(seed)] + PROFILES[profile]
+def csmith_args(seed, profile, mode, extra=()):
+    args = ["csmith", "--seed", str(seed)] + PROFILES[profile] + list(extra)
     if mode == "nopointers":
         args.append("--no-pointers")
     return args
 
 
-def run_csmith(seed, profile, mode):
+def run_csmith(seed, profile, mode, extra=()):
     # csmith writes platform.info into its working directory: give it a
     # private one that disappears.
     with tempfile.TemporaryDirectory(prefix="ftmb-csmith-") as cwd:
-        res = subprocess.run(csmith_args(seed, profile, mode), cwd=cwd,
+        res = subprocess.run(csmith_args(seed, profile, mode, extra), cwd=cwd,
                              capture_output=True, text=True)
     if res.returncode != 0:
         raise RuntimeError("csmith failed for seed %d: %s"
@@ -127,10 +127,11 @@ def used_globals(text, names):
     return [n for n in names if counts.get(n, 0) > 1]
 
 
-def generate(seed, profile="small", mode=None):
-    """Return (marked_text, marked_names, mode) for one seed."""
+def generate(seed, profile="small", mode=None, extra=()):
+    """Return (marked_text, marked_names, mode) for one seed; `extra` are
+    more csmith options (e.g. --no-bitfields to explore past a known bug)."""
     mode = mode or mode_for_seed(seed)
-    return mark_globals(run_csmith(seed, profile, mode), mode) + (mode,)
+    return mark_globals(run_csmith(seed, profile, mode, extra), mode) + (mode,)
 
 
 def main():
@@ -138,10 +139,11 @@ def main():
     ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("--profile", choices=sorted(PROFILES), default="small")
     ap.add_argument("--mode", choices=MODES)
+    ap.add_argument("--csmith-args", default="", help="more csmith options")
     ap.add_argument("-o", "--output", required=True)
     a = ap.parse_args()
     try:
-        text, marked, mode = generate(a.seed, a.profile, a.mode)
+        text, marked, mode = generate(a.seed, a.profile, a.mode, a.csmith_args.split())
     except (OSError, RuntimeError) as e:
         sys.exit("csmith_program: %s" % e)
     with open(a.output, "w") as f:

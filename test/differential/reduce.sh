@@ -9,6 +9,7 @@
 #   crash    ftmbcc dies of a signal or exits > 1
 #   build    the rewritten program does not compile (pattern: on gcc's stderr)
 #   differ   the rewritten program prints something else than the original
+#            or traps (built with -fsanitize=alignment, as in the test)
 #            (the original must stay free of undefined behaviour: it is built
 #            with -fsanitize=undefined,address and must run clean, and gcc
 #            -O0/-O2 and clang-19 must agree on its output)
@@ -62,13 +63,13 @@ case \$KIND in
   build)  [ \$rc = 0 ] || exit 1
           ! gcc \$FL -w -c out.c -o /dev/null 2>err2.txt && { [ -z "\$PAT" ] || grep -qE "\$PAT" err2.txt; } ;;
   differ) [ \$rc = 0 ] || exit 1
-          gcc \$FL -w out.c -o rw \$CORE -lpthread >/dev/null 2>&1 || exit 1
+          gcc \$FL -w -fsanitize=alignment -fsanitize-undefined-trap-on-error out.c -o rw \$CORE -lpthread >/dev/null 2>&1 || exit 1
           timeout 10 ./rw >rw.out 2>/dev/null; ! cmp -s san.out rw.out ;;
 esac
 EOF
 chmod +x "$work/test.sh"
 (cd "$work" && ./test.sh) || { echo "reduce.sh: the input does not show the failure" >&2; exit 1; }
-(cd "$work" && creduce --n 2 ./test.sh r.c >creduce.log 2>&1) || {
+(cd "$work" && TMPDIR=$work creduce --n 2 ./test.sh r.c >creduce.log 2>&1) || {
   echo "reduce.sh: creduce failed, see log:" >&2; tail -20 "$work/creduce.log" >&2; exit 1; }
 cp "$work/r.c" "$out"
 echo "reduce.sh: $(wc -l <"$out") lines -> $out" >&2

@@ -8,7 +8,8 @@ seed) the driver:
 
   1. generates a csmith program and marks its globals `__ftmb_shared`
      (csmith_program.py; even seeds without pointers, odd seeds with);
-  2. builds the original with the C compiler and runs it (argument "1":
+  2. builds the original with the C compiler (misaligned accesses trap:
+     see ALIGNMENT) and runs it (argument "1":
      it prints every global's hash, then the checksum line). A program
      whose original times out (csmith programs may loop for ever) or fails
      is discarded and counted separately: it says nothing about ftmbcc;
@@ -27,7 +28,10 @@ seed) the driver:
      or number of accesses between runs hangs or diverges); each run's
      exit status and whole stdout must equal the original's.
      For every third seed the same is done with the second
-     compiler (clang-19 when the first is gcc) as well.
+     compiler (clang-19 when the first is gcc) as well;
+  5. for every fifth seed, builds it once more with the drop-in compiler
+     ftmb-cc (rewrite + compile + link the runtime in one command), which
+     must print the same.
 
 A program "passes" when all of that holds, "fails" otherwise (with the
 seed, the step and the first lines of evidence printed). The run passes
@@ -35,11 +39,15 @@ when `count` programs have been compared and none failed. Seeds are taken
 in order from `--first-seed` until `count` programs were compared (so the
 set is deterministic); at most `3 * count + 50` seeds are tried.
 
-Every intermediate file lives in a temporary directory removed at the end;
-the files of failing seeds are copied to `--keep-failures DIR` if given.
+Every intermediate file lives in a temporary directory removed at the end
+(also on SIGTERM/SIGINT, which first kill every running child; a directory
+left by a driver killed with SIGKILL is removed by the next run in the same
+--workdir); the files of failing seeds are copied to `--keep-failures DIR`
+if given.
 """
 import argparse
 import concurrent.futures
+import glob
 import os
 import re
 import shutil
@@ -50,14 +58,27 @@ import tempfile
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import csmith_program  # noqa: E402
 
 CSMITH_INCLUDE = "/usr/include/csmith"
 # Problems gcc only warns about that a correct rewrite never introduces.
+# (No -w: gcc's -w silences even -Werror= warnings. Other warnings, of
+# which csmith programs have a few, are ignored.)
 STRICT = ["-Werror=implicit-function-declaration", "-Werror=int-conversion",
           "-Werror=incompatible-pointer-types", "-Werror=return-type"]
+# A misaligned load or store traps (SIGILL) in both builds: csmith's packed
+# structs are read correctly by the original, and a rewrite that goes
+# through a plain pointer to a packed member has undefined behaviour. Needs
+# no sanitizer runtime (gcc and clang-19 alike).
+ALIGNMENT = ["-fsanitize=alignment", "-fsanitize-undefined-trap-on-error"]
 OPT_LEVELS = ["-O0", "-O1", "-O2"]
+# --sanitize: both builds with UBSan + ASan, any report ends the program
+# (so a rewrite that, say, dereferences a misaligned pointer into a packed
+# struct shows as a different result, with the report in the details).
+SANITIZE = ["-fsanitize=undefined,address", "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer"]
 ACCESS_KINDS = ("read", "write", "rmw", "atomic", "lock")
 
 
@@ -69,27 +90,62 @@ class Outcome:
         self.detail, self.accesses, self.compilers = detail, accesses, compilers
 
 
+class Stopped(Exception):
+    """The driver got SIGTERM/SIGINT: no new process may start."""
+
+
+# Children running now (each in its own process group), so that a signal
+# to the driver kills them too: a csmith program left behind may loop for
+# ever, and its timeout is enforced by this driver.
+_active = set()
+_active_lock = threading.Lock()
+_stopping = threading.Event()
+
+
 def run(cmd, timeout, env=None, cwd=None):
     """Run cmd; return (returncode or 'timeout', stdout, stderr)."""
-    try:
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env=env, cwd=cwd, start_new_session=True)
-    except OSError as e:
-        return ("oserror", "", str(e))
+    with _active_lock:
+        if _stopping.is_set():
+            raise Stopped()
+        try:
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env=env, cwd=cwd, start_new_session=True)
+        except OSError as e:
+            return ("oserror", "", str(e))
+        _active.add(p)
     try:
         out, err = p.communicate(timeout=timeout)
-        return (p.returncode, out.decode("utf-8", "replace"),
-                err.decode("utf-8", "replace"))
+        rc = p.returncode
     except subprocess.TimeoutExpired:
         os.killpg(p.pid, signal.SIGKILL)
         out, err = p.communicate()
-        return ("timeout", out.decode("utf-8", "replace"),
-                err.decode("utf-8", "replace"))
+        rc = "timeout"
+    finally:
+        with _active_lock:
+            _active.discard(p)
+    if _stopping.is_set():
+        raise Stopped()
+    return (rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
+def stop_on_signal(signum, _frame):
+    """Kill every running child's process group; the workers then stop
+    (Stopped) and main() removes the temporary directory."""
+    _stopping.set()
+    with _active_lock:
+        for p in list(_active):
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    raise SystemExit(128 + signum)
 
 
 def describe_rc(rc):
     if isinstance(rc, int) and rc < 0:
-        return "killed by signal %d (%s)" % (-rc, signal.Signals(-rc).name)
+        why = " (a misaligned load or store: -fsanitize=alignment trap)" \
+            if rc == -signal.SIGILL else ""
+        return "killed by signal %d (%s)%s" % (-rc, signal.Signals(-rc).name, why)
     return "exit %s" % rc
 
 
@@ -131,11 +187,13 @@ class Differ:
     def __init__(self, a):
         self.a = a
         self.include = a.include
-        self.cflags = ["-std=gnu11", "-w", "-I" + CSMITH_INCLUDE, "-I" + a.include] + STRICT
+        self.cflags = ["-std=gnu11", "-I" + CSMITH_INCLUDE, "-I" + a.include] + STRICT + ALIGNMENT
         self.env = dict(os.environ)
         self.env.update(dict(kv.split("=", 1) for kv in a.run_env))
         for k in ("FTMB_MODE", "FTMB_LOG"):
             self.env.pop(k, None)
+        # the runtime keeps its arena until exit: not a leak to report
+        self.env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
         self.lock = threading.Lock()
         self.max_log = 0
 
@@ -145,14 +203,17 @@ class Differ:
 
     def compilers_for(self, seed):
         cs = [self.a.cc]
-        if self.a.cc2 and seed % 3 == 0:
+        # (not with --sanitize: clang-19's sanitizer runtimes are in
+        # libclang-rt-19-dev, which ftmb does not need otherwise)
+        if self.a.cc2 and seed % 3 == 0 and not self.a.sanitize:
             cs.append(self.a.cc2)
         return cs
 
     def one(self, seed, work):
         a = self.a
         try:
-            text, marked, mode = csmith_program.generate(seed, a.profile)
+            text, marked, mode = csmith_program.generate(seed, a.profile,
+                                                         extra=a.csmith_args.split())
         except (OSError, RuntimeError) as e:
             return Outcome(seed, "fail", "generate", str(e))
         if not marked:
@@ -167,7 +228,7 @@ class Differ:
         """Build src as written and as rewritten with each compiler at opt;
         an Outcome for `seed` (any label: a seed or a regression's index)."""
         a = self.a
-        flags = self.cflags + [opt]
+        flags = self.cflags + [opt] + (SANITIZE if a.sanitize else [])
 
         # 1. originals, with every compiler
         expected = {}
@@ -176,8 +237,11 @@ class Differ:
             rc, _, err = run([cc] + flags + [src, "-o", exe], a.compile_timeout)
             if rc != 0:
                 return Outcome(seed, "original-does-not-build", detail=head(err))
-            rc, out, _ = run([exe, "1"], a.run_timeout)
-            if rc == "timeout":
+            # CPU-time limit (ulimit -t), not wall time: which programs are
+            # discarded does not depend on the machine's load.
+            rc, out, _ = run(["sh", "-c", 'ulimit -t %d && exec "$0" 1' % a.run_cpu_limit, exe],
+                             a.run_cpu_limit * 20 + 10, env=self.env)
+            if rc in ("timeout", -signal.SIGXCPU, -signal.SIGKILL):
                 return Outcome(seed, "original-timeout")
             if rc != 0:
                 return Outcome(seed, "original-failed", detail=describe_rc(rc))
@@ -232,27 +296,55 @@ class Differ:
                     self.note_log_size(os.path.getsize(log) if os.path.exists(log) else 0)
             if os.path.exists(log):
                 os.unlink(log)
-        return Outcome(seed, "pass", accesses=logged,
-                       compilers=tuple(os.path.basename(c) for c in expected))
+
+        # 4. the drop-in compiler, for every fifth seed: one command
+        #    rewrites, compiles and links the runtime
+        if a.ftmb_cc and seed % 5 == 1:
+            cc = compilers[0]
+            erc, eout = expected[cc]
+            exe = os.path.join(work, "dropin")
+            env = dict(self.env, FTMB_REAL_CC=cc)
+            rc, _, err = run([a.ftmb_cc] + flags + [src, "-o", exe],
+                             a.compile_timeout, env=env)
+            if rc != 0:
+                return Outcome(seed, "fail", "ftmb-cc-does-not-build",
+                               "ftmb-cc (FTMB_REAL_CC=%s) %s: %s\n%s"
+                               % (os.path.basename(cc), opt, describe_rc(rc), head(err)),
+                               logged)
+            rc, out, err = run([exe, "1"], a.rewritten_timeout, env=self.env)
+            if rc != erc or out != eout:
+                why = ("timed out" if rc == "timeout" else
+                       "%s (original exit %s)" % (describe_rc(rc), erc) if rc != erc
+                       else first_difference(eout, out))
+                return Outcome(seed, "fail", "ftmb-cc-different-result",
+                               "ftmb-cc %s: %s\n%s" % (opt, why, head(err, 5)), logged)
+        used = tuple(os.path.basename(c) for c in expected)
+        if a.ftmb_cc and seed % 5 == 1:
+            used += ("ftmb-cc",)
+        return Outcome(seed, "pass", accesses=logged, compilers=used)
 
     def seed_job(self, seed):
         work = tempfile.mkdtemp(prefix="seed%d-" % seed, dir=self.a.workdir)
         try:
             o = self.one(seed, work)
+        except Stopped:
+            o = Outcome(seed, "stopped")
         except Exception as e:  # a driver bug must show as a failure, not vanish
             o = Outcome(seed, "fail", "driver-error", repr(e))
-        if o.status == "fail" and self.a.keep_failures:
+        if self.a.keep_failures:
+            # a stale copy from an earlier run goes either way
             dst = os.path.join(self.a.keep_failures, "seed-%d" % seed)
             shutil.rmtree(dst, ignore_errors=True)
-            shutil.copytree(work, dst)
+            if o.status == "fail":
+                shutil.copytree(work, dst)
         shutil.rmtree(work, ignore_errors=True)
         return o
 
 
 def check_tools(a):
-    for name in ("ftmbcc", "cc"):
+    for name in ("ftmbcc", "cc", "ftmb_cc"):
         path = getattr(a, name)
-        if not shutil.which(path):
+        if path is not None and not shutil.which(path):
             sys.exit("differential: %s not found or not executable: %s" % (name, path))
     if not shutil.which("csmith"):
         sys.exit("differential: csmith not found (Debian package csmith)")
@@ -288,6 +380,8 @@ def parse_args(description=None, extra=None):
     ap.add_argument("--link", action="append", default=[],
                     help="link argument for rewritten programs (repeatable): "
                          "the runtime core library, -lpthread, ...")
+    ap.add_argument("--ftmb-cc", help="the drop-in compiler ftmb-cc: also build "
+                    "every fifth seed with it (FTMB_REAL_CC = --cc)")
     ap.add_argument("--cc", default="gcc")
     ap.add_argument("--cc2", default="clang-19",
                     help="second compiler for every 3rd seed ('' for none)")
@@ -301,8 +395,15 @@ def parse_args(description=None, extra=None):
     ap.add_argument("--profile", choices=sorted(csmith_program.PROFILES),
                     default=os.environ.get("FTMB_DIFF_PROFILE", "small"),
                     help="csmith program size (env FTMB_DIFF_PROFILE)")
-    ap.add_argument("--run-timeout", type=float, default=1.0,
-                    help="seconds an original may run before it is discarded")
+    ap.add_argument("--csmith-args", default=os.environ.get("FTMB_DIFF_CSMITH_ARGS", ""),
+                    help="more csmith options, e.g. '--no-bitfields' "
+                         "(env FTMB_DIFF_CSMITH_ARGS)")
+    ap.add_argument("--sanitize", action="store_true",
+                    default=os.environ.get("FTMB_DIFF_SANITIZE", "") not in ("", "0"),
+                    help="build both ways with -fsanitize=undefined,address "
+                         "(env FTMB_DIFF_SANITIZE=1; slower; first compiler only)")
+    ap.add_argument("--run-cpu-limit", type=int, default=1,
+                    help="CPU seconds an original may use before it is discarded")
     ap.add_argument("--rewritten-timeout", type=float, default=60.0)
     ap.add_argument("--compile-timeout", type=float, default=120.0)
     ap.add_argument("--modes", default=os.environ.get("FTMB_DIFF_MODES", "off,record,replay"),
@@ -314,8 +415,8 @@ def parse_args(description=None, extra=None):
                     help="copy the files of failing seeds to DIR/seed-N")
     ap.add_argument("--workdir", help="parent of temporary directories")
     a = ap.parse_args()
-    if a.count < 1 or a.jobs < 1:
-        ap.error("--count and --jobs must be at least 1")
+    if a.count < 1 or a.jobs < 1 or a.run_cpu_limit < 1:
+        ap.error("--count, --jobs and --run-cpu-limit must be at least 1")
     a.modes = [m for m in a.modes.split(",") if m]
     for m in a.modes:
         if m not in ("off", "record", "replay"):
@@ -342,13 +443,17 @@ def report(outcomes, a, elapsed, max_log=0):
         print("FAIL seed %d: %s\n%s" % (o.seed, o.step, head(o.detail, 20)))
         print("    reproduce: %s --seed %d --keep-failures /tmp/ftmb-diff"
               % (" ".join(a.reproduce), o.seed))
-    two = sum(1 for o in passed if len(o.compilers) > 1)
+    cc2 = os.path.basename(a.cc2) if a.cc2 else None
+    two = sum(1 for o in passed if cc2 in o.compilers)
+    dropin = sum(1 for o in passed if "ftmb-cc" in o.compilers)
     seeds = [o.seed for o in outcomes]
     rate = 100.0 * len(passed) / len(compared) if compared else 0.0
-    print("differential: seeds %d..%d, profile %s, %d programs compared "
-          "(%d also with %s), %d logged accesses in passing programs"
-          % (min(seeds), max(seeds), a.profile, len(compared), two,
-             a.cc2 or "-", sum(o.accesses for o in passed)))
+    print("differential: seeds %d..%d, profile %s%s, %d programs compared; "
+          "passing ones: %d also built with %s, %d also with ftmb-cc; "
+          "%d logged accesses (static)"
+          % (min(seeds), max(seeds), a.profile,
+             " (csmith " + a.csmith_args + ")" if a.csmith_args else "", len(compared), two,
+             cc2 or "-", dropin, sum(o.accesses for o in passed)))
     print("differential: rewritten programs ran with FTMB_MODE=%s; largest record log %d KiB"
           % ("/".join(a.modes), max_log // 1024))
     print("differential: discarded %d (%s)" % (
@@ -359,8 +464,29 @@ def report(outcomes, a, elapsed, max_log=0):
     return failed, compared
 
 
+def remove_stale_workdirs(parent):
+    """Remove ftmb-diff-<pid>-* directories of drivers that are gone (killed
+    with SIGKILL, e.g. by a ctest timeout, they could not clean up)."""
+    for d in glob.glob(os.path.join(parent, "ftmb-diff-*-*")):
+        try:
+            pid = int(os.path.basename(d).split("-")[2])
+        except ValueError:
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 def reproduce_command(a, script):
     return [script, "--ftmbcc", a.ftmbcc, "--include", a.include] + \
+        (["--profile", a.profile] if a.profile != "small" else []) + \
+        (["--csmith-args=" + a.csmith_args] if a.csmith_args else []) + \
+        (["--sanitize"] if a.sanitize else []) + \
+        (["--ftmb-cc", a.ftmb_cc] if a.ftmb_cc else []) + \
         ["--link=" + lib for lib in a.link] + \
         [x for kv in a.run_env for x in ("--run-env", kv)]
 
@@ -369,9 +495,13 @@ def main():
     a = parse_args()
     check_tools(a)
     a.reproduce = reproduce_command(a, os.path.abspath(sys.argv[0]))
-    a.workdir = tempfile.mkdtemp(prefix="ftmb-diff-", dir=a.workdir)
+    if a.workdir:
+        remove_stale_workdirs(a.workdir)
+    a.workdir = tempfile.mkdtemp(prefix="ftmb-diff-%d-" % os.getpid(), dir=a.workdir)
     if a.keep_failures:
         os.makedirs(a.keep_failures, exist_ok=True)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, stop_on_signal)
     differ = Differ(a)
     start = time.monotonic()
     outcomes = []

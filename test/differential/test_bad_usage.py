@@ -19,7 +19,7 @@ CASES = [
     (["--ftmbcc", ok_tool, "--include", include], {"FTMB_DIFF_COUNT": "many"},
      "FTMB_DIFF_COUNT must be an integer, got 'many'"),
     (["--ftmbcc", ok_tool, "--include", include, "--count", "0"], {},
-     "--count and --jobs must be at least 1"),
+     "--count, --jobs and --run-cpu-limit must be at least 1"),
     (["--ftmbcc", ok_tool, "--include", include, "--run-env", "NOEQUALS"], {},
      "--run-env wants VAR=VALUE"),
     (["--ftmbcc", ok_tool, "--include", include, "--cc", "/nonexistent/cc"], {},

@@ -1,5 +1,5 @@
 // Qualified names in --dump-accesses: file:func:var for function statics.
-// RUN: %ftmbcc --dump-accesses %s | FileCheck %s
+// RUN: %ftmbcc --dump-accesses %s | %FileCheck %s
 #include <ftmb.h>
 int next(void)
 {

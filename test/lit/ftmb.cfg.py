@@ -19,6 +19,7 @@
 #   %gcc_strict     gcc -fsyntax-only -Wall -Wextra -Werror -I%ftmb_include
 #   %clang_strict   clang-19 -fsyntax-only -Wall -Wextra -Werror -I%ftmb_include
 #   %gcc, %clang19  the plain compilers
+#   %FileCheck, %not  LLVM 19's FileCheck and not (also plain names on PATH)
 # FileCheck, not and count are put on PATH. Feature `ftmb-runtime` is set
 # when libftmb_core is found (REQUIRES: ftmb-runtime for tests that link).
 import os
@@ -48,6 +49,8 @@ config.substitutions.append(("%ftmb_rtlib", "-L%s -lftmb_core -lpthread" % rt_di
 config.substitutions.append(("%gcc_strict", "%s %s" % (gcc, strict)))
 config.substitutions.append(("%clang_strict", "%s %s" % (clang19, strict)))
 config.substitutions.append(("%gcc", gcc))
+config.substitutions.append(("%FileCheck", os.path.join(llvm_bin, "FileCheck")))
+config.substitutions.append(("%not", os.path.join(llvm_bin, "not")))
 config.substitutions.append(("%clang19", clang19))
 
 path = [llvm_bin, bin_dir, config.environment.get("PATH", os.environ.get("PATH", ""))]

@@ -5,7 +5,7 @@
 #   run_bg / kill_all   background processes, killed at exit by their pid
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-EAL_BASE="--no-huge -m 256 --no-pci --log-level=ftmb:info"
+EAL_BASE="--no-huge -m 128 --no-pci --log-level=ftmb:info"
 T=$(mktemp -d /tmp/ftmb-pipeline.XXXXXX)
 PIDS=()
 cleanup() {

@@ -45,4 +45,19 @@ compare "$T" bad
 need_stat "$T/olbad.log" malformed -eq $BAD
 need_stat "$T/olbad.log" unexpected -eq "$N"
 need_stat "$T/olbad.log" pkts_out -eq 0
+# (4) the IL's memory bound: a 64 KiB log cannot hold the capture. With
+# --log-full drop the IL refuses input once full (counted, logged); with
+# evict it keeps forwarding and evicts the oldest records (counted).
+for mode in drop evict; do
+	"$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix full$mode)" "${LCORES[@]}" \
+		--vdev=net_pcap0,rx_pcap="$T/clean.pcap" --vdev=net_null1 -- --role single \
+		--in-inside 0 --out-outside 1 --out-inside 1 --wait-protected \
+		--log-bytes 65536 --log-full $mode \
+		--stop-after-idle-ms 500 --run-ms 60000 "${MBA[@]}" >"$T/full$mode.log" 2>&1 ||
+		fail "log-full $mode run failed: $(tail -3 "$T/full$mode.log")"
+	need_stat "$T/full$mode.log" il_log_full -gt 0
+	grep -q "IL log full" "$T/full$mode.log" || fail "no error line for a full IL log ($mode)"
+done
+need_stat "$T/fulldrop.log" il_forwarded -lt "$N"
+need_stat "$T/fullevict.log" il_forwarded -eq "$N"
 echo "PASS: $SPOOF spoofed frames dropped at the IL, $BAD malformed frames rejected by master and OL"

@@ -27,7 +27,8 @@ ip netns add $NS || fail "cannot create a network namespace (root needed)"
 cleanup_net() { ip link del $VM 2>/dev/null; ip netns del $NS 2>/dev/null; }
 trap 'cleanup; cleanup_net' EXIT
 ip link add $VM type veth peer name $VO || fail "cannot create veth"
-ip link set $VO netns $NS && ip link set $VM up && ip netns exec $NS ip link set $VO up ||
+ip link set $VM mtu 9000 && ip link set $VO mtu 9000 && ip link set $VO netns $NS &&
+	ip link set $VM up && ip netns exec $NS ip link set $VO up ||
 	fail "cannot set up veth"
 COMMON=(--stop-after-idle-ms 1500 --run-ms 60000 --idle-sleep-max-us 200
 	--peer-timeout-us 100000 --hb-us 5000)
@@ -58,11 +59,11 @@ run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix i)" --lcores=0@1 \
 IL=$!
 # wait_grow FILE: until the capture holds some packets (net_pcap flushes per burst)
 wait_grow() {
-	for _ in $(seq 600); do
+	for _ in $(seq 1200); do
 		[ -f "$1" ] && [ "$(stat -c %s "$1")" -gt 2000 ] && return 0
 		sleep 0.05
 	done
-	fail "no traffic in $(basename "$1") after 30 s"
+	fail "no traffic in $(basename "$1") after 60 s"
 }
 wait_grow "$T/ol1_out.pcap"
 kill -9 $OL1

@@ -96,6 +96,7 @@ struct run {
 	uint64_t covers;             /* COVERs since the last takeover/start */
 	int recovering;              /* TAKEOVER seen, CUT not yet    */
 	int kill_armed;
+	int master_dead;             /* killed, takeover not finished */
 	uint64_t ckpt_kill_ns;       /* mode ckpt: kill at this time  */
 	uint64_t t_start;            /* first packet due (paced runs) */
 	uint64_t partial_runs;       /* takeovers that discarded a half-received checkpoint */
@@ -319,7 +320,7 @@ static void reap_all(struct run *r)
 		int st;
 		if (p <= 0)
 			continue;
-		for (int k = 0; k < 200; k++) {   /* up to 2 s for a clean exit */
+		for (int k = 0; k < 50; k++) {    /* up to 0.5 s for a clean exit */
 			if (waitpid(p, &st, WNOHANG) != 0)
 				goto reaped;
 			usleep(10000);
@@ -487,7 +488,10 @@ static void do_kill(struct run *r)
 		kill_group(r->master_pid);
 	}
 	r->t_kill = mono_ns();
+	r->first_release_ns = 0;   /* measured anew for this failure */
 	r->kill_armed = 0;
+	r->ckpt_kill_ns = 0;
+	r->master_dead = 1;   /* no new kill until the takeover is over */
 	r->kills_left--;
 	if (r->o->verbose)
 		fprintf(stderr, "driver: seed %" PRIu64 ": %s master %d after packet %" PRIu64 "\n",
@@ -562,6 +566,8 @@ static void on_cut(struct run *r, int ci, const uint8_t *p, uint32_t len)
 	r->backup = -1;
 	r->recovering = 0;
 	r->covers = 0;
+	r->master_dead = 0;
+	r->kill_armed = 0;
 	r->dump_requested = 0;   /* a request the old master never answered */
 	r->awaiting_first_release = 1;
 	for (uint64_t id = r->il_low + 1; id < r->next_id; id++)
@@ -571,7 +577,8 @@ static void on_cut(struct run *r, int ci, const uint8_t *p, uint32_t len)
 		}
 	/* Protect it again with a fresh backup; the next kill comes later. */
 	r->kill_at = r->next_id + 1 + rnd(r) % (r->o->packets / 4 + 1);
-	r->backup_pid = spawn_node(r, "backup", listen_port);
+	if (r->next_id <= r->o->packets || r->kills_left > 0)
+		r->backup_pid = spawn_node(r, "backup", listen_port);
 }
 
 static void node_message(struct run *r, int ci, const struct ftmb_msg *m, const uint8_t *p)
@@ -770,6 +777,8 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 			break;
 		/* Traffic only while protected (a confirmed checkpoint), and
 		 * never while a takeover is in progress. */
+		/* The IL does not know the master died: it keeps sending (those
+		 * packets are lost with it and replayed from the log). */
 		int can_send = r->master >= 0 && !r->recovering && (r->kills_left == 0 || r->covers > 0);
 		unsigned quota = o->burst;
 		if (o->rate) {
@@ -785,17 +794,17 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 			for (unsigned b = 0; b < quota && r->next_id <= o->packets; b++)
 				if (send_pkt(r, r->next_id++) < 0)
 					break;
-			if (r->kills_left > 0 && !r->kill_armed && r->next_id >= r->kill_at)
+			if (r->kills_left > 0 && !r->kill_armed && !r->master_dead && r->next_id >= r->kill_at)
 				r->kill_armed = 1;
-			if (r->kill_armed && (r->mode == KM_BURST || r->mode == KM_PLANNED))
+			if (r->kill_armed && !r->master_dead && (r->mode == KM_BURST || r->mode == KM_PLANNED))
 				do_kill(r);
 		}
-		if (r->ckpt_kill_ns && mono_ns() >= r->ckpt_kill_ns && r->kill_armed) {
+		if (r->ckpt_kill_ns && mono_ns() >= r->ckpt_kill_ns && r->kill_armed && !r->master_dead) {
 			r->ckpt_kill_ns = 0;
 			do_kill(r);
 		}
 		if (r->kills_left > 0 && r->master >= 0 && !r->recovering && r->covers > 0 &&
-		    r->next_id > o->packets && r->ckpt_kill_ns == 0)
+		    !r->master_dead && r->next_id > o->packets && r->ckpt_kill_ns == 0)
 			do_kill(r);   /* traffic ended before the chosen moment came */
 		/* All released: ask the final master for its state. */
 		if (r->next_id > o->packets && r->n_released == o->packets && r->master >= 0 &&
@@ -838,7 +847,8 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 			int got;
 			while (c->fd >= 0 && (got = ftmb_msg_next(&c->rd, &m, &p)) == 1) {
 				node_message(r, ci, &m, p);
-				if (ci == r->master && r->kill_armed && r->mode == KM_RELEASE) {
+				if (ci == r->master && r->kill_armed && r->mode == KM_RELEASE &&
+				    r->covers > 0 && !r->master_dead) {
 					size_t before = r->n_released;
 					ftmb_ol_release_poll_all(r->ol, on_release, r);
 					if (r->n_released > before)
@@ -860,7 +870,7 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 		     o->packets, r->master, r->backup, r->recovering);
 	if (!r->failure[0])
 		verify(r);
-	if (r->first_release_ns && r->t_kill && recovery_ms) {
+	if (r->first_release_ns > r->t_kill && r->t_kill && recovery_ms) {
 		*recovery_ms = (double)(r->first_release_ns - r->t_kill) / 1e6;
 		if (n_split < MAX_SPLIT) {
 			/* All CLOCK_MONOTONIC on one machine: comparable across processes. */
@@ -889,7 +899,7 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 			fprintf(stderr, "ok seed %" PRIu64 ": released %" PRIu64 ", suppressed %" PRIu64
 				" duplicates, digest %08x, %s\n", seed, r->n_released, r->n_suppressed,
 				r->digest, r->dump);
-		if (kills && r->first_release_ns)
+		if (kills && r->first_release_ns > r->t_kill)
 			fprintf(stderr, "recovery seed %" PRIu64 ": kill->first release %.2f ms "
 				"(detection %.2f, restore %.2f, cut %.2f, ckpt %" PRIu64 ", replayed PALs %"
 				PRIu64 "%s)\n", seed, (double)(r->first_release_ns - r->t_kill) / 1e6,

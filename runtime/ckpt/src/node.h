@@ -57,6 +57,10 @@ struct node_core {
 	uint16_t out_len, out_port;
 	uint64_t cur_pkt_id;
 	uint32_t n_out;
+	/* this core's stream records not yet written (FIFO; flushed when the
+	 * core runs out of packets or the buffer is large) */
+	uint8_t *obuf;
+	size_t olen, ocap;
 };
 
 struct node_opts {

@@ -320,6 +320,18 @@ int node_backup_loop(struct node *n)
 			}
 		}
 		if (resign || ftmb_fd_poll(&n->fd, mono_ns()) == FTMB_FD_DEAD) {
+			struct ftmb_ckpt_view cur;
+			if (ftmb_ckpt_store_current(n->store, &cur) < 0) {
+				/* Nothing to restore: taking over is impossible, and
+				 * exiting would leave the deployment without a backup
+				 * if the master was only slow. Wait for it again. */
+				fprintf(stderr, "ftmb-node: backup: master %s but no complete checkpoint "
+						"yet: cannot take over, waiting\n",
+					resign ? "resigned" : "silent");
+				ftmb_fd_reset(&n->fd);
+				resign = 0;
+				continue;
+			}
 			if (resign && n->fd.dead_at_ns == 0)
 				n->fd.dead_at_ns = mono_ns();
 			fprintf(stderr, "ftmb-node: backup: master %s\n",

@@ -47,32 +47,72 @@ static uint64_t mono_ns(void)
 
 /* ------------------------------------------------------------ streams */
 
+/* Append one message to core nc's stream buffer. */
+static void core_put(struct node_core *nc, unsigned type, const void *a, size_t alen,
+		     const void *b, size_t blen, const void *c, size_t clen)
+{
+	struct ftmb_msg h = { FTMB_MSG_MAGIC, FTMB_MSG_VERSION, (uint8_t)type,
+			      (uint32_t)(alen + blen + clen) };
+	size_t need = nc->olen + sizeof(h) + alen + blen + clen;
+
+	if (need > nc->ocap) {
+		size_t cap = nc->ocap ? nc->ocap : 65536;
+		while (cap < need)
+			cap *= 2;
+		uint8_t *nb = realloc(nc->obuf, cap);
+		if (nb == NULL) {
+			fprintf(stderr, "ftmb-node: core %u: out of memory for its stream\n", nc->idx);
+			abort();   /* losing a record silently would break the cut */
+		}
+		nc->obuf = nb;
+		nc->ocap = cap;
+	}
+	memcpy(nc->obuf + nc->olen, &h, sizeof(h));
+	nc->olen += sizeof(h);
+	if (alen) memcpy(nc->obuf + nc->olen, a, alen);
+	nc->olen += alen;
+	if (blen) memcpy(nc->obuf + nc->olen, b, blen);
+	nc->olen += blen;
+	if (clen) memcpy(nc->obuf + nc->olen, c, clen);
+	nc->olen += clen;
+}
+
+/* Write core nc's buffered records to the OL in one go (per-core FIFO is
+ * kept: only this core's thread appends and flushes its buffer). */
+static void core_flush(struct node *n, struct node_core *nc)
+{
+	if (nc->olen == 0)
+		return;
+	if (n->ilol_fd >= 0) {
+		int fd = n->ilol_fd;
+		pthread_mutex_lock(&n->send_mu);
+		ftmb_ckpt_out_fd(&fd, nc->obuf, nc->olen);
+		pthread_mutex_unlock(&n->send_mu);
+	}
+	nc->olen = 0;
+}
+
 static void sink(void *arg, const struct ftmb_rec *rec)
 {
 	struct node_core *nc = arg;
-	struct node *n = the_node;
 
-	if (n->ilol_fd < 0)
-		return;
 	switch (rec->kind) {
 	case FTMB_REC_PAL_BATCH: {
 		struct ftmb_m_pals h = { rec->core, rec->count, rec->first_pos };
-		node_send(n, FTMB_M_PALS, &h, sizeof(h), rec->pals,
-			  (size_t)rec->count * sizeof(struct ftmb_pal));
+		core_put(nc, FTMB_M_PALS, &h, sizeof(h), rec->pals,
+			 (size_t)rec->count * sizeof(struct ftmb_pal), NULL, 0);
 		break;
 	}
 	case FTMB_REC_OUTPUT: {
 		struct ftmb_m_output h = { rec->core, rec->out_idx, rec->pkt_id,
 					   nc->out_port, nc->out_len, rec->n_vec };
-		pthread_mutex_lock(&n->send_mu);
-		ftmb_msg_send3(n->ilol_fd, FTMB_M_OUTPUT, &h, sizeof(h), rec->vec,
-			       (size_t)rec->n_vec * sizeof(uint64_t), nc->out_frame, nc->out_len);
-		pthread_mutex_unlock(&n->send_mu);
+		core_put(nc, FTMB_M_OUTPUT, &h, sizeof(h), rec->vec,
+			 (size_t)rec->n_vec * sizeof(uint64_t), nc->out_frame, nc->out_len);
 		break;
 	}
 	case FTMB_REC_NO_OUTPUT: {
 		struct ftmb_m_noout h = { rec->core, 0, rec->pkt_id };
-		node_send(n, FTMB_M_NOOUT, &h, sizeof(h), NULL, 0);
+		core_put(nc, FTMB_M_NOOUT, &h, sizeof(h), NULL, 0, NULL, 0);
 		break;
 	}
 	}
@@ -138,7 +178,13 @@ static void *worker(void *arg)
 
 		pthread_mutex_lock(&nc->q.mu);
 		nc->q.head++;
+		int drained = nc->q.head == nc->q.tail;
 		pthread_mutex_unlock(&nc->q.mu);
+		/* Out of packets (or much to say): send the stream now, so no
+		 * output waits behind an idle core, and before in_flight drops
+		 * (a quiesced master has nothing buffered). */
+		if (drained || nc->olen >= (1u << 16))
+			core_flush(n, nc);
 		pthread_mutex_lock(&n->idle_mu);
 		if (--n->in_flight == 0)
 			pthread_cond_broadcast(&n->idle_cv);

@@ -1,0 +1,3 @@
+#include "counter.h"
+long counter;
+void count(void) { counter += STEP; }

@@ -1,0 +1,2 @@
+#include "counter.h"
+long get(void) { count(); return counter; }

@@ -1,0 +1,308 @@
+# realtcp_lib.sh: shared by the real-TCP tests. Source it with BIN (the
+# directory of nat-protected / nat-unprotected) set. It skips (exit 77)
+# unless root with `ip netns`, then builds this topology, all on this
+# machine, with names unique to this run (pid $$):
+#
+#   netns $NSI (inside host)      netns $NSM (middlebox)      netns $NSO (outside host)
+#   $HI 10.77.0.2  <-veth->  $RI  [IL, master, OL]  $RO  <-veth->  $HO 10.88.0.2
+#
+# The DPDK processes open $RI and $RO with net_af_packet. They run in a
+# namespace of their own ($NSM, no addresses, loopback down), not in the
+# root one, because DPDK 22.11's af_packet PMD opens its socket for
+# ETH_P_ALL and sets up the RX ring before bind(): in that window the ring
+# takes frames of every interface of the namespace, which the IL then
+# logs and the NAT forwards (seen in the root namespace: loopback
+# segments 127.0.0.1 -> 127.0.0.1 translated and sent to the outside
+# host). Its PACKET_FANOUT group id, (pid ^ ifindex) & 0xffff, can also
+# collide with another process's group on another interface of the same
+# namespace (launch_role below retries). FTMB_REALTCP_ROOT_NS=1 runs the
+# processes in the root namespace anyway.
+# The NAT rewrites addresses and ports, not MAC addresses, so each host's
+# static neighbour entry for the other side (the inside host's gateway
+# 10.77.0.1, the outside host's view of the NAT's external address) is the
+# other host's MAC: frames cross the middlebox unchanged at L2, and no ARP
+# is needed (the NAT drops everything but IPv4 TCP/UDP). Offloads are off
+# on all four veth ends so every frame carries its real checksums and no
+# segment is larger than the MTU. The root-side ends have no address: the
+# only path between the namespaces is through the DPDK processes.
+#
+# Provides (besides test/pipeline/lib.sh: T, EAL_BASE, fail, prefix,
+# counter, need_stat, run_bg and the cleanup at exit):
+#   start_server / start_client / start_sniffers / check_results
+#   start_unprotected, start_master, start_ol N, start_il
+#   stop_pid PID: SIGTERM, bounded wait, then SIGKILL
+#   wait_until SECONDS DESCRIPTION COMMAND...: poll COMMAND every 0.1 s
+#   telemetry PREFIX_NAME COUNTER: a live counter of a running role
+set -u
+RT_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RT_ROOT=$(cd "$RT_HERE/../.." && pwd)
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: the real-TCP tests need root (network namespaces, veths, af_packet)"
+	exit 77
+fi
+if ! command -v ip >/dev/null || ! ip netns list >/dev/null 2>&1; then
+	echo "SKIP: 'ip netns' is not available (iproute2 with network namespace support)"
+	exit 77
+fi
+command -v ethtool >/dev/null ||
+	{ echo "FAIL: ethtool is needed to turn veth offloads off (apt-get install ethtool)" >&2; exit 1; }
+
+MB=nat
+source "$RT_ROOT/test/pipeline/lib.sh"
+# our own EAL options (the mbuf pool plus af_packet and memif ports need
+# more memory than the pipeline tests' captures)
+EAL_BASE="--no-huge -m 512 --no-pci --log-level=ftmb:info"
+T_START=$(date +%s.%N)
+
+NSI=ftmbtcp-in-$$ NSO=ftmbtcp-out-$$ NSM=ftmbtcp-mb-$$
+MBX=(ip netns exec "$NSM")  # how the DPDK processes are started
+[ -n "${FTMB_REALTCP_ROOT_NS:-}" ] && MBX=()
+RI=tcri$$ RO=tcro$$ HI=tchi$$ HO=tcho$$
+IN_IP=10.77.0.2 IN_GW=10.77.0.1 OUT_IP=10.88.0.2 EXT_IP=10.88.0.1
+MAC_I=02:77:00:00:00:02 MAC_O=02:88:00:00:00:02
+PORT_RANGE=20000-29999
+SRV_PORT=5001
+CONNS=${FTMB_REALTCP_CONNS:-4}
+BYTES=${FTMB_REALTCP_BYTES:-2097152}
+PEER_TIMEOUT=${PEER_TIMEOUT:-${FTMB_REALTCP_TIMEOUT:-90}}  # bound of a whole transfer, s
+MB_ARGS="--external-ip $EXT_IP --port-range $PORT_RANGE"
+MBA=(--mb-args "$MB_ARGS")
+
+cleanup_net() {
+	"${MBX[@]}" ip link del "$RI" 2>/dev/null
+	"${MBX[@]}" ip link del "$RO" 2>/dev/null
+	ip netns del "$NSI" 2>/dev/null
+	ip netns del "$NSO" 2>/dev/null
+	ip netns del "$NSM" 2>/dev/null
+}
+trap 'cleanup; cleanup_net' EXIT
+trap 'exit 1' INT TERM HUP  # so that the EXIT trap runs
+# namespaces left by a run that was killed with SIGKILL (e.g. a ctest
+# timeout): ours by name, and only when their run's pid is gone
+for ns in $(ip netns list 2>/dev/null | sed -n 's/^\(ftmbtcp-[a-z]*-[0-9]*\).*/\1/p'); do
+	kill -0 "${ns##*-}" 2>/dev/null || ip netns del "$ns" 2>/dev/null
+done
+# the pipeline library's cleanup kills the processes started with run_bg
+# (DPDK roles, peers, sniffers) by pid; then the namespaces go.
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+offloads_off() { # offloads_off [netns] DEV
+	local pre=()
+	[ $# -eq 2 ] && { pre=(ip netns exec "$1"); shift; }
+	"${pre[@]}" ethtool -K "$1" rx off tx off tso off gso off gro off >/dev/null 2>&1 ||
+		fail "cannot turn offloads off on $1"
+}
+setup_host() { # setup_host NS HOSTDEV ROOTDEV MAC ADDR/24
+	local ns=$1 hd=$2 rd=$3 mac=$4 addr=$5
+	ip netns add "$ns" || fail "cannot create network namespace $ns"
+	ip link add "$rd" type veth peer name "$hd" netns "$ns" || fail "cannot create veth $rd"
+	[ ${#MBX[@]} -gt 0 ] && { ip link set "$rd" netns "$NSM" || fail "cannot move $rd"; }
+	"${MBX[@]}" sysctl -qw "net.ipv6.conf.$rd.disable_ipv6=1" 2>/dev/null
+	nsx "$ns" sysctl -qw "net.ipv6.conf.$hd.disable_ipv6=1" 2>/dev/null
+	ip -n "$ns" link set "$hd" address "$mac" || fail "cannot set the MAC of $hd"
+	if [ ${#MBX[@]} -gt 0 ]; then offloads_off "$NSM" "$rd"; else offloads_off "$rd"; fi
+	offloads_off "$ns" "$hd"
+	ip -n "$ns" link set lo up && ip -n "$ns" link set "$hd" up && "${MBX[@]}" ip link set "$rd" up &&
+		ip -n "$ns" addr add "$addr" dev "$hd" || fail "cannot bring $hd/$rd up"
+}
+[ ${#MBX[@]} -gt 0 ] && { ip netns add "$NSM" || fail "cannot create network namespace $NSM"; }
+setup_host "$NSI" "$HI" "$RI" "$MAC_I" "$IN_IP/24"
+setup_host "$NSO" "$HO" "$RO" "$MAC_O" "$OUT_IP/24"
+# inside: the outside network is behind the gateway, whose "MAC" is the
+# outside host's; outside: the NAT's external address is on-link, its
+# "MAC" is the inside host's.
+ip -n "$NSI" route add 10.88.0.0/24 via $IN_GW dev "$HI" &&
+	ip -n "$NSI" neigh replace $IN_GW lladdr $MAC_O dev "$HI" nud permanent &&
+	ip -n "$NSO" neigh replace $EXT_IP lladdr $MAC_I dev "$HO" nud permanent ||
+	fail "cannot set routes and neighbours"
+
+# ---- helpers ----
+wait_until() { # wait_until SECONDS DESCRIPTION COMMAND...
+	local secs=$1 what=$2; shift 2
+	local end=$((SECONDS + secs))
+	while [ $SECONDS -lt $end ]; do
+		"$@" && return 0
+		sleep 0.1
+	done
+	fail "timed out after ${secs}s waiting for: $what"
+}
+alive() { kill -0 "$1" 2>/dev/null; }
+stop_pid() { # SIGTERM, at most 10 s, then SIGKILL; returns the exit status
+	local p=$1 n=100
+	kill -TERM "$p" 2>/dev/null
+	while alive "$p" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	alive "$p" && { echo "pid $p ignored SIGTERM, killing it" >&2; kill -9 "$p" 2>/dev/null; }
+	wait "$p" 2>/dev/null
+}
+wait_exit() { # wait_exit PID SECONDS NAME: the process's exit status, bounded
+	local p=$1 n=$(($2 * 10))
+	while alive "$p" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	alive "$p" && fail "$3 still running after $2 s"
+	wait "$p"
+}
+telemetry() { # telemetry NAME COUNTER (NAME as given to prefix)
+	python3 "$RT_ROOT/runtime/dpdk/ftmb_telemetry.py" "$(prefix "$1")" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["/ftmb/stats"][sys.argv[1]])' "$2" \
+		2>/dev/null
+}
+counter_above() { # counter_above NAME COUNTER N: live counter > N
+	local v; v=$(telemetry "$1" "$2"); [ -n "$v" ] && [ "$v" -gt "$3" ]
+}
+roles_up_and() { # roles_up_and COMMAND...: fail at once if a role exited
+	local p
+	for p in ${MASTER:-} ${IL:-} ${LAST_OL:-}; do
+		alive "$p" || fail "a role exited early: $(grep -h -A1 'Error\|FAIL' "$T"/*.log | head -4)"
+	done
+	"$@"
+}
+log_has() { [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ]; }
+elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(date +%s.%N)"; }
+
+# ---- DPDK roles (ports: af_packet on the root-side veth ends) ----
+# DPDK's af_packet PMD joins each socket to the fanout group
+# (pid XOR ifindex) & 0xffff; when that id is already a group on another
+# interface of this namespace (another of our processes, or anybody's),
+# the port fails with "could not set PACKET_FANOUT ... Invalid argument"
+# and the program exits. A new process has a new pid: start it again.
+# launch_role LOG VAR COMMAND...: run COMMAND in the background (pid in
+# VAR), at most 6 attempts.
+launch_role() {
+	local log=$1 var=$2 try pid; shift 2
+	for try in 1 2 3 4 5 6; do
+		run_bg "${MBX[@]}" "$@" >"$log" 2>&1
+		pid=$!
+		wait_until 30 "$(basename "$log" .log) to initialise" \
+			sh -c "grep -q 'TELEMETRY:' '$log' || ! kill -0 $pid 2>/dev/null"
+		if grep -q "could not set PACKET_FANOUT" "$log"; then
+			echo "$(basename "$log" .log): af_packet fanout id taken, starting again" >&2
+			stop_pid "$pid"
+			continue
+		fi
+		printf -v "$var" %s "$pid"
+		return 0
+	done
+	fail "$(basename "$log" .log): af_packet fanout id taken 6 times"
+}
+DPC=(--run-ms 120000 --idle-sleep-max-us 200 --hb-us 5000
+	--peer-timeout-us "${FTMB_REALTCP_PEER_TIMEOUT_US:-100000}")
+# qdisc_bypass: frames sent by one af_packet socket are not seen by the
+# others on the interface (without it the IL would read the OL's outputs
+# on the same veth as new input)
+AFP="framecnt=4096,qdisc_bypass=${FTMB_REALTCP_QDISC_BYPASS:-1}"
+P=$BIN/nat-protected
+start_unprotected() {
+	launch_role "$T/unprotected.log" UNPROT \
+		"$BIN/nat-unprotected" $EAL_BASE --file-prefix "$(prefix u)" --lcores=0,1 \
+		--vdev=net_af_packet0,iface=$RI,$AFP --vdev=net_af_packet1,iface=$RO,$AFP -- \
+		--in-inside 0 --in-outside 1 --out-inside 0 --out-outside 1 \
+		"${DPC[@]}" "${MBA[@]}"
+}
+start_master() { # the master is the memif server of both links
+	launch_role "$T/master.log" MASTER \
+		"$P" $EAL_BASE --file-prefix "$(prefix m)" --lcores=0,1 \
+		--vdev=net_memif0,role=server,socket="$T/il.sock",id=0 \
+		--vdev=net_memif1,role=server,socket="$T/ol.sock",id=1 \
+		--vdev=net_af_packet2,iface=$RI,$AFP --vdev=net_af_packet3,iface=$RO,$AFP -- \
+		--role master --il-port 0 --ol-port 1 --out-inside 2 --out-outside 3 \
+		"${DPC[@]}" "${MBA[@]}"
+}
+start_ol() { # start_ol N: output logger number N (pid in LAST_OL)
+	launch_role "$T/ol$1.log" LAST_OL \
+		"$P" $EAL_BASE --file-prefix "$(prefix "o$1")" --lcores=0@0 \
+		--vdev=net_memif0,role=client,socket="$T/ol.sock",id=1 \
+		--vdev=net_af_packet1,iface=$RI,$AFP --vdev=net_af_packet2,iface=$RO,$AFP -- \
+		--role ol --master-port 0 --out-inside 1 --out-outside 2 \
+		"${DPC[@]}"
+}
+start_il() {
+	launch_role "$T/il.log" IL \
+		"$P" $EAL_BASE --file-prefix "$(prefix i)" --lcores=0@1 \
+		--vdev=net_memif0,role=client,socket="$T/il.sock",id=0 \
+		--vdev=net_af_packet1,iface=$RI,$AFP --vdev=net_af_packet2,iface=$RO,$AFP -- \
+		--role il --master-port 0 --in-inside 1 --in-outside 2 --wait-protected \
+		"${DPC[@]}"
+}
+start_protected() { # master, OL 1, IL; returns once the master is protected
+	start_master
+	start_ol 1
+	OL1=$LAST_OL
+	start_il
+	wait_until 30 "the master to be protected by OL 1" roles_up_and log_has "$T/master.log" "master: protected"
+	# the IL takes input once it heard the protected master (a SYN sent
+	# before that is dropped and TCP sends it again, so this only saves time)
+	wait_until 30 "the IL to hear the master" roles_up_and counter_above i hb_rx 0
+}
+
+# ---- hosts ----
+# sniffers: every TCP frame reaching a host must have right checksums and
+# translated addresses
+start_sniffers() {
+	rm -f "$T/sniff.stop"
+	run_bg nsx "$NSI" python3 "$RT_HERE/cksum_sniff.py" "$HI" --report "$T/sniff_in.json" \
+		--stop "$T/sniff.stop" --ready "$T/sniff_in.ready" --src $OUT_IP --dst $IN_IP \
+		--timeout "$PEER_TIMEOUT"
+	SNIFF_I=$!
+	run_bg nsx "$NSO" python3 "$RT_HERE/cksum_sniff.py" "$HO" --report "$T/sniff_out.json" \
+		--stop "$T/sniff.stop" --ready "$T/sniff_out.ready" --src $EXT_IP --dst $OUT_IP \
+		--timeout "$PEER_TIMEOUT"
+	SNIFF_O=$!
+	wait_until 30 "the sniffers to start" test -e "$T/sniff_in.ready" -a -e "$T/sniff_out.ready"
+}
+start_server() { # start_server [tcp_peer options]
+	run_bg nsx "$NSO" python3 "$RT_HERE/tcp_peer.py" server --bind $OUT_IP --port $SRV_PORT \
+		--conns "$CONNS" --report "$T/server.json" --progress "$T/progress.json" \
+		--ready "$T/server.ready" --timeout "$PEER_TIMEOUT" "$@" 2>"$T/server.err"
+	SERVER=$!
+	wait_until 30 "the server to listen" test -e "$T/server.ready"
+}
+start_client() { # start_client [tcp_peer options]
+	CLIENT_T0=$(date +%s.%N)
+	run_bg nsx "$NSI" python3 "$RT_HERE/tcp_peer.py" client --connect $OUT_IP --port $SRV_PORT \
+		--conns "$CONNS" --bytes "$BYTES" --report "$T/client.json" \
+		--timeout "$PEER_TIMEOUT" "$@" 2>"$T/client.err"
+	CLIENT=$!
+}
+# progress_at_least BYTES: every connection's upload reached BYTES at the
+# server (fails the test at once if a peer exited)
+progress_at_least() {
+	alive "$CLIENT" || fail "the client exited early: $(tail -3 "$T/client.err")"
+	alive "$SERVER" || fail "the server exited early: $(tail -3 "$T/server.err")"
+	python3 - "$T/progress.json" "$CONNS" "$1" <<'PY' 2>/dev/null
+import json, sys
+p = json.load(open(sys.argv[1]))
+n, b = int(sys.argv[2]), int(sys.argv[3])
+sys.exit(0 if sum(1 for v in p.values() if v >= b) >= n else 1)
+PY
+}
+# wait for both peers; the transfer's hashes and addresses
+finish_transfer() { # finish_transfer [--external-ip X]
+	wait_exit "$CLIENT" "$PEER_TIMEOUT" client ||
+		fail "client failed: $(tail -3 "$T/client.err")"
+	TRANSFER_S=$(elapsed "$CLIENT_T0")
+	wait_exit "$SERVER" 15 server || fail "server failed: $(tail -3 "$T/server.err")"
+	python3 "$RT_HERE/check_transfer.py" "$T/client.json" "$T/server.json" --conns "$CONNS" \
+		--bytes "$BYTES" --inside-ip $IN_IP "$@" || fail "the transfer is wrong (see above)"
+}
+check_sniffers() {
+	touch "$T/sniff.stop"
+	wait_exit "$SNIFF_I" 10 "inside sniffer" || fail "inside sniffer failed"
+	wait_exit "$SNIFF_O" 10 "outside sniffer" || fail "outside sniffer failed"
+	python3 - "$T/sniff_in.json" "$T/sniff_out.json" <<'PY' || fail "bad frames reached a host"
+import json, sys
+ok = True
+for path, host in zip(sys.argv[1:], ('inside', 'outside')):
+    r = json.load(open(path))
+    print(f'{host} host received {r["frames"]} TCP frames, checked {r["checked"]}: '
+          f'bad IP checksum {r["bad_ip"]}, bad TCP checksum {r["bad_tcp"]}, '
+          f'untranslated addresses {r["bad_addr"]}', file=sys.stderr)
+    if r['checked'] == 0 or r['bad_ip'] or r['bad_tcp'] or r['bad_addr']:
+        ok = False
+        print(f'  first bad frame: {r["first_bad"]}', file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+}
+# frames the two hosts sent (the root-side ends received them)
+host_frames() {
+	"${MBX[@]}" sh -c "echo \$((\$(cat /sys/class/net/$RI/statistics/rx_packets) + \$(cat /sys/class/net/$RO/statistics/rx_packets)))"
+}
