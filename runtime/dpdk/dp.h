@@ -173,9 +173,12 @@ void dp_idle_step(struct dp_idle *s, unsigned work);
 
 /* ---- time ---- */
 uint64_t dp_now_ns(void);          /* CLOCK_REALTIME ns                */
+/* rte_get_timer_hz(), read once at start-up (dp_app_start): the per-poll
+ * timer checks must not pay a call and a division by a variable. */
+extern uint64_t dp_tsc_hz;
 static inline uint64_t dp_us_to_tsc(uint64_t us)
 {
-	return us * rte_get_timer_hz() / 1000000u;
+	return us * dp_tsc_hz / 1000000u;
 }
 
 /* ---- ports ---- */

@@ -171,6 +171,7 @@ void dp_app_start(int argc, char **argv, enum dp_role default_role)
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "invalid EAL arguments\n");
+	dp_tsc_hz = rte_get_timer_hz();
 	argc -= ret;
 	argv += ret;
 	argv[0] = (char *)prog_name;

@@ -17,6 +17,7 @@
 RTE_LOG_REGISTER_DEFAULT(ftmb_dp_logtype, INFO);
 
 struct dp_counters dp_stats;
+uint64_t dp_tsc_hz = 1;
 int dp_ts_dynfield = -1;
 
 static struct rte_mempool *pool;

@@ -225,7 +225,7 @@ static unsigned rx_outside(uint8_t mb_port, uint16_t port, uint64_t now_tsc)
 	struct rte_mbuf *pkts[DP_BURST], *out[DP_BURST];
 	uint64_t offs[DP_BURST];
 	unsigned n, nout = 0, max = DP_BURST;
-	uint64_t ts = dp_now_ns();
+	uint64_t ts;
 
 	if (port == DP_NO_PORT)
 		return 0;
@@ -243,6 +243,9 @@ static unsigned rx_outside(uint8_t mb_port, uint16_t port, uint64_t now_tsc)
 	n = rte_eth_rx_burst(port, 0, pkts, (uint16_t)max);
 	if (dp_cfg.rate_pps)
 		il.tokens -= n;
+	if (!n)
+		return 0;
+	ts = dp_now_ns(); /* one clock read per burst, none per empty poll */
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -342,6 +345,9 @@ int dp_il_init(uint64_t epoch)
 	il.buf = malloc(il.size);
 	if (!il.buf)
 		rte_exit(EXIT_FAILURE, "IL: cannot allocate a %" PRIu64 "-byte log\n", il.size);
+	/* touch every page now: a page fault per 4 KiB of log while traffic
+	 * flows costs the IL more than the copies themselves */
+	memset(il.buf, 0, il.size);
 	il.epoch = epoch;
 	il.next_id = epoch / 1000; /* µs since 1970: larger than any earlier run's */
 	il.master_port = dp_cfg.master_port;

@@ -439,6 +439,10 @@ def report(outcomes, a, elapsed, max_log=0):
     for o in outcomes:
         if o.status not in ("pass", "fail"):
             discarded[o.status] = discarded.get(o.status, 0) + 1
+    for o in outcomes:
+        if o.status == "original-does-not-build":
+            # csmith's output should always build: worth a look
+            print("note seed %d: the original does not build:\n%s" % (o.seed, head(o.detail, 6)))
     for o in failed:
         print("FAIL seed %d: %s\n%s" % (o.seed, o.step, head(o.detail, 20)))
         print("    reproduce: %s --seed %d --keep-failures /tmp/ftmb-diff"

@@ -25,6 +25,16 @@ need_stat() { # need_stat LOG NAME OP VALUE  (OP: -eq -gt -ge ...)
 	[ "$v" "$3" "$4" ] || fail "$(basename "$1"): $2=$v, expected $3 $4"
 }
 run_bg() { "$@" & PIDS+=($!); }
+# wait_log FILE PATTERN: until a role has logged PATTERN (60 s at most);
+# e.g. start the IL only once the master is up and protected, so its memif
+# server is listening (a loaded machine can take seconds to start a role)
+wait_log() {
+	for _ in $(seq 1200); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "$(basename "$1"): no '$2' after 60 s"
+}
 PCAPGEN=${PCAPGEN:-$BIN/ftmb_pcapgen}
 # reference: the unprotected middlebox on a capture -> ref_out.pcap / ref_in.pcap
 # usage: reference IN.pcap OUTDIR [EXTRA EAL...]

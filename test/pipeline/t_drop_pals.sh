@@ -17,7 +17,7 @@ reference "$T/in.pcap" "$T"
 	--vdev=net_pcap2,tx_pcap="$T/drop_in.pcap" -- --role single \
 	--in-inside 0 --out-outside 1 --out-inside 2 --wait-protected \
 	--drop-pals 3 --resend-us 500 --event-log "$T/events.txt" --quiesce-every-ms 5 \
-	--stop-after-idle-ms 500 --run-ms 60000 --idle-sleep-max-us 100 "${MBA[@]}" \
+	--stop-after-idle-ms 500 --run-ms 20000 --idle-sleep-max-us 100 "${MBA[@]}" \
 	>"$T/drop.log" 2>&1 || fail "protected run failed: $(tail -3 "$T/drop.log")"
 need_stat "$T/drop.log" pal_dropped -gt 0
 need_stat "$T/drop.log" pal_resent -gt 0

@@ -51,6 +51,7 @@ start_ol() {
 }
 start_ol 1
 OL1=$!
+wait_log "$T/master.log" "master: protected"
 run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix i)" --lcores=0@1 \
 	--vdev=net_memif0,role=client,socket="$T/il.sock",id=0 \
 	--vdev=net_pcap1,rx_pcap="$T/in.pcap" -- \

@@ -20,6 +20,7 @@ run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix o)" --lcores=0@0 \
 	--vdev=net_pcap1,tx_pcap="$T/memif_out.pcap" --vdev=net_pcap2,tx_pcap="$T/memif_in.pcap" -- \
 	--role ol --master-port 0 --out-outside 1 --out-inside 2 "${COMMON[@]}" >"$T/ol.log" 2>&1
 OL=$!
+wait_log "$T/master.log" "master: protected"
 run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix i)" --lcores=0@1 \
 	--vdev=net_memif0,role=client,socket="$T/il.sock",id=0 \
 	--vdev=net_pcap1,rx_pcap="$T/in.pcap" -- \
@@ -34,5 +35,7 @@ need_stat "$T/ol.log" released -eq "$(counter "$T/ref.log" pkts_out)"
 need_stat "$T/ol.log" malformed -eq 0
 # ticks are injected into the input stream and processed like packets
 need_stat "$T/il.log" il_ticks -gt 0
-need_stat "$T/master.log" ticks_in -eq "$(counter "$T/il.log" il_ticks)"
+# (the IL may inject a few more after the master stopped: at most that many)
+need_stat "$T/master.log" ticks_in -gt 0
+need_stat "$T/master.log" ticks_in -le "$(counter "$T/il.log" il_ticks)"
 echo "PASS: $MB over memif (3 processes) equals unprotected ($(counter "$T/ol.log" released) packets)"

@@ -36,6 +36,8 @@
 set -u
 RT_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RT_ROOT=$(cd "$RT_HERE/../.." && pwd)
+# the interpreter itself, not a version-manager shim (much faster to start)
+PY=$(python3 -c 'import sys; print(sys.executable)') || { echo "FAIL: python3 is needed" >&2; exit 1; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: the real-TCP tests need root (network namespaces, veths, af_packet)"
@@ -56,7 +58,16 @@ EAL_BASE="--no-huge -m 512 --no-pci --log-level=ftmb:info"
 T_START=$(date +%s.%N)
 
 NSI=ftmbtcp-in-$$ NSO=ftmbtcp-out-$$ NSM=ftmbtcp-mb-$$
-MBX=(ip netns exec "$NSM")  # how the DPDK processes are started
+# in_ns NS: the command prefix that runs a program in namespace NS.
+# nsenter only joins the network namespace and execs the program (so $!
+# is the program's pid); `ip netns exec` also remounts /sys in a new mount
+# namespace, which took minutes under load here.
+in_ns() {
+	if command -v nsenter >/dev/null; then echo "nsenter --net=/run/netns/$1"
+	else echo "ip netns exec $1"; fi
+}
+IN_X=($(in_ns "$NSI")) OUT_X=($(in_ns "$NSO"))
+MBX=($(in_ns "$NSM"))  # how the DPDK processes are started
 [ -n "${FTMB_REALTCP_ROOT_NS:-}" ] && MBX=()
 RI=tcri$$ RO=tcro$$ HI=tchi$$ HO=tcho$$
 IN_IP=10.77.0.2 IN_GW=10.77.0.1 OUT_IP=10.88.0.2 EXT_IP=10.88.0.1
@@ -86,10 +97,10 @@ done
 # the pipeline library's cleanup kills the processes started with run_bg
 # (DPDK roles, peers, sniffers) by pid; then the namespaces go.
 
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+nsx() { local ns=$1; shift; $(in_ns "$ns") "$@"; }
 offloads_off() { # offloads_off [netns] DEV
 	local pre=()
-	[ $# -eq 2 ] && { pre=(ip netns exec "$1"); shift; }
+	[ $# -eq 2 ] && { pre=($(in_ns "$1")); shift; }
 	"${pre[@]}" ethtool -K "$1" rx off tx off tso off gso off gro off >/dev/null 2>&1 ||
 		fail "cannot turn offloads off on $1"
 }
@@ -100,11 +111,11 @@ setup_host() { # setup_host NS HOSTDEV ROOTDEV MAC ADDR/24
 	[ ${#MBX[@]} -gt 0 ] && { ip link set "$rd" netns "$NSM" || fail "cannot move $rd"; }
 	"${MBX[@]}" sysctl -qw "net.ipv6.conf.$rd.disable_ipv6=1" 2>/dev/null
 	nsx "$ns" sysctl -qw "net.ipv6.conf.$hd.disable_ipv6=1" 2>/dev/null
-	ip -n "$ns" link set "$hd" address "$mac" || fail "cannot set the MAC of $hd"
+	nsx "$ns" ip link set "$hd" address "$mac" || fail "cannot set the MAC of $hd"
 	if [ ${#MBX[@]} -gt 0 ]; then offloads_off "$NSM" "$rd"; else offloads_off "$rd"; fi
 	offloads_off "$ns" "$hd"
-	ip -n "$ns" link set lo up && ip -n "$ns" link set "$hd" up && "${MBX[@]}" ip link set "$rd" up &&
-		ip -n "$ns" addr add "$addr" dev "$hd" || fail "cannot bring $hd/$rd up"
+	nsx "$ns" ip link set lo up && nsx "$ns" ip link set "$hd" up && "${MBX[@]}" ip link set "$rd" up &&
+		nsx "$ns" ip addr add "$addr" dev "$hd" || fail "cannot bring $hd/$rd up"
 }
 [ ${#MBX[@]} -gt 0 ] && { ip netns add "$NSM" || fail "cannot create network namespace $NSM"; }
 setup_host "$NSI" "$HI" "$RI" "$MAC_I" "$IN_IP/24"
@@ -112,12 +123,29 @@ setup_host "$NSO" "$HO" "$RO" "$MAC_O" "$OUT_IP/24"
 # inside: the outside network is behind the gateway, whose "MAC" is the
 # outside host's; outside: the NAT's external address is on-link, its
 # "MAC" is the inside host's.
-ip -n "$NSI" route add 10.88.0.0/24 via $IN_GW dev "$HI" &&
-	ip -n "$NSI" neigh replace $IN_GW lladdr $MAC_O dev "$HI" nud permanent &&
-	ip -n "$NSO" neigh replace $EXT_IP lladdr $MAC_I dev "$HO" nud permanent ||
+"${IN_X[@]}" ip route add 10.88.0.0/24 via $IN_GW dev "$HI" &&
+	"${IN_X[@]}" ip neigh replace $IN_GW lladdr $MAC_O dev "$HI" nud permanent &&
+	"${OUT_X[@]}" ip neigh replace $EXT_IP lladdr $MAC_I dev "$HO" nud permanent ||
 	fail "cannot set routes and neighbours"
 
 # ---- helpers ----
+# On failure, first save what the live roles say (telemetry /ftmb/stats
+# and /ethdev/stats of each port) next to the logs (FTMB_KEEP=1 keeps them).
+fail() {
+	local r p
+	for r in m i o1 o2 u; do
+		p=$(prefix $r)
+		[ -S "/var/run/dpdk/$p/dpdk_telemetry.v2" ] || continue
+		{
+			"$PY" "$RT_ROOT/runtime/dpdk/ftmb_telemetry.py" "$p" 2>&1
+			for port in 0 1 2 3; do
+				"$PY" "$RT_ROOT/runtime/dpdk/ftmb_telemetry.py" "$p" "/ethdev/stats,$port" 2>&1
+			done
+		} >"$T/telemetry-$r.txt" 2>&1
+	done
+	echo "FAIL: $*" >&2
+	exit 1
+}
 wait_until() { # wait_until SECONDS DESCRIPTION COMMAND...
 	local secs=$1 what=$2; shift 2
 	local end=$((SECONDS + secs))
@@ -142,8 +170,8 @@ wait_exit() { # wait_exit PID SECONDS NAME: the process's exit status, bounded
 	wait "$p"
 }
 telemetry() { # telemetry NAME COUNTER (NAME as given to prefix)
-	python3 "$RT_ROOT/runtime/dpdk/ftmb_telemetry.py" "$(prefix "$1")" 2>/dev/null |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["/ftmb/stats"][sys.argv[1]])' "$2" \
+	"$PY" "$RT_ROOT/runtime/dpdk/ftmb_telemetry.py" "$(prefix "$1")" 2>/dev/null |
+		"$PY" -c 'import json,sys; print(json.load(sys.stdin)["/ftmb/stats"][sys.argv[1]])' "$2" \
 		2>/dev/null
 }
 counter_above() { # counter_above NAME COUNTER N: live counter > N
@@ -157,7 +185,7 @@ roles_up_and() { # roles_up_and COMMAND...: fail at once if a role exited
 	"$@"
 }
 log_has() { [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ]; }
-elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(date +%s.%N)"; }
+elapsed() { "$PY" -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(date +%s.%N)"; }
 
 # ---- DPDK roles (ports: af_packet on the root-side veth ends) ----
 # DPDK's af_packet PMD joins each socket to the fanout group
@@ -165,15 +193,16 @@ elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv
 # interface of this namespace (another of our processes, or anybody's),
 # the port fails with "could not set PACKET_FANOUT ... Invalid argument"
 # and the program exits. A new process has a new pid: start it again.
-# launch_role LOG VAR COMMAND...: run COMMAND in the background (pid in
-# VAR), at most 6 attempts.
+# launch_role LOG PREFIX VAR COMMAND...: run COMMAND (EAL --file-prefix
+# $(prefix PREFIX)) in the background, its pid in VAR; at most 6 attempts.
 launch_role() {
-	local log=$1 var=$2 try pid; shift 2
+	local log=$1 sock="/var/run/dpdk/$(prefix "$2")/dpdk_telemetry.v2" var=$3 try pid; shift 3
 	for try in 1 2 3 4 5 6; do
+		rm -f "$sock"
 		run_bg "${MBX[@]}" "$@" >"$log" 2>&1
 		pid=$!
 		wait_until 30 "$(basename "$log" .log) to initialise" \
-			sh -c "grep -q 'TELEMETRY:' '$log' || ! kill -0 $pid 2>/dev/null"
+			sh -c "grep -q 'TELEMETRY:' '$log' || test -S '$sock' || ! kill -0 $pid 2>/dev/null"
 		if grep -q "could not set PACKET_FANOUT" "$log"; then
 			echo "$(basename "$log" .log): af_packet fanout id taken, starting again" >&2
 			stop_pid "$pid"
@@ -191,16 +220,20 @@ DPC=(--run-ms 120000 --idle-sleep-max-us 200 --hb-us 5000
 # on the same veth as new input)
 AFP="framecnt=4096,qdisc_bypass=${FTMB_REALTCP_QDISC_BYPASS:-1}"
 P=$BIN/nat-protected
+# one middlebox core by default; --lcores=0@0,1@1,2@0 gives the master two
+# (then a connection's two directions may meet different cores)
+MASTER_LCORES=${FTMB_REALTCP_MASTER_LCORES:---lcores=0,1}
+MASTER_CORES=$(($(echo "${MASTER_LCORES#--lcores=}" | tr ',' '\n' | wc -l) - 1))
 start_unprotected() {
-	launch_role "$T/unprotected.log" UNPROT \
+	launch_role "$T/unprotected.log" u UNPROT \
 		"$BIN/nat-unprotected" $EAL_BASE --file-prefix "$(prefix u)" --lcores=0,1 \
 		--vdev=net_af_packet0,iface=$RI,$AFP --vdev=net_af_packet1,iface=$RO,$AFP -- \
 		--in-inside 0 --in-outside 1 --out-inside 0 --out-outside 1 \
 		"${DPC[@]}" "${MBA[@]}"
 }
 start_master() { # the master is the memif server of both links
-	launch_role "$T/master.log" MASTER \
-		"$P" $EAL_BASE --file-prefix "$(prefix m)" --lcores=0,1 \
+	launch_role "$T/master.log" m MASTER \
+		"$P" $EAL_BASE --file-prefix "$(prefix m)" "$MASTER_LCORES" \
 		--vdev=net_memif0,role=server,socket="$T/il.sock",id=0 \
 		--vdev=net_memif1,role=server,socket="$T/ol.sock",id=1 \
 		--vdev=net_af_packet2,iface=$RI,$AFP --vdev=net_af_packet3,iface=$RO,$AFP -- \
@@ -208,7 +241,7 @@ start_master() { # the master is the memif server of both links
 		"${DPC[@]}" "${MBA[@]}"
 }
 start_ol() { # start_ol N: output logger number N (pid in LAST_OL)
-	launch_role "$T/ol$1.log" LAST_OL \
+	launch_role "$T/ol$1.log" "o$1" LAST_OL \
 		"$P" $EAL_BASE --file-prefix "$(prefix "o$1")" --lcores=0@0 \
 		--vdev=net_memif0,role=client,socket="$T/ol.sock",id=1 \
 		--vdev=net_af_packet1,iface=$RI,$AFP --vdev=net_af_packet2,iface=$RO,$AFP -- \
@@ -216,7 +249,7 @@ start_ol() { # start_ol N: output logger number N (pid in LAST_OL)
 		"${DPC[@]}"
 }
 start_il() {
-	launch_role "$T/il.log" IL \
+	launch_role "$T/il.log" i IL \
 		"$P" $EAL_BASE --file-prefix "$(prefix i)" --lcores=0@1 \
 		--vdev=net_memif0,role=client,socket="$T/il.sock",id=0 \
 		--vdev=net_af_packet1,iface=$RI,$AFP --vdev=net_af_packet2,iface=$RO,$AFP -- \
@@ -239,18 +272,18 @@ start_protected() { # master, OL 1, IL; returns once the master is protected
 # translated addresses
 start_sniffers() {
 	rm -f "$T/sniff.stop"
-	run_bg nsx "$NSI" python3 "$RT_HERE/cksum_sniff.py" "$HI" --report "$T/sniff_in.json" \
+	run_bg "${IN_X[@]}" "$PY" "$RT_HERE/cksum_sniff.py" "$HI" --report "$T/sniff_in.json" \
 		--stop "$T/sniff.stop" --ready "$T/sniff_in.ready" --src $OUT_IP --dst $IN_IP \
 		--timeout "$PEER_TIMEOUT"
 	SNIFF_I=$!
-	run_bg nsx "$NSO" python3 "$RT_HERE/cksum_sniff.py" "$HO" --report "$T/sniff_out.json" \
+	run_bg "${OUT_X[@]}" "$PY" "$RT_HERE/cksum_sniff.py" "$HO" --report "$T/sniff_out.json" \
 		--stop "$T/sniff.stop" --ready "$T/sniff_out.ready" --src $EXT_IP --dst $OUT_IP \
 		--timeout "$PEER_TIMEOUT"
 	SNIFF_O=$!
 	wait_until 30 "the sniffers to start" test -e "$T/sniff_in.ready" -a -e "$T/sniff_out.ready"
 }
 start_server() { # start_server [tcp_peer options]
-	run_bg nsx "$NSO" python3 "$RT_HERE/tcp_peer.py" server --bind $OUT_IP --port $SRV_PORT \
+	run_bg "${OUT_X[@]}" "$PY" "$RT_HERE/tcp_peer.py" server --bind $OUT_IP --port $SRV_PORT \
 		--conns "$CONNS" --report "$T/server.json" --progress "$T/progress.json" \
 		--ready "$T/server.ready" --timeout "$PEER_TIMEOUT" "$@" 2>"$T/server.err"
 	SERVER=$!
@@ -258,7 +291,7 @@ start_server() { # start_server [tcp_peer options]
 }
 start_client() { # start_client [tcp_peer options]
 	CLIENT_T0=$(date +%s.%N)
-	run_bg nsx "$NSI" python3 "$RT_HERE/tcp_peer.py" client --connect $OUT_IP --port $SRV_PORT \
+	run_bg "${IN_X[@]}" "$PY" "$RT_HERE/tcp_peer.py" client --connect $OUT_IP --port $SRV_PORT \
 		--conns "$CONNS" --bytes "$BYTES" --report "$T/client.json" \
 		--timeout "$PEER_TIMEOUT" "$@" 2>"$T/client.err"
 	CLIENT=$!
@@ -268,7 +301,7 @@ start_client() { # start_client [tcp_peer options]
 progress_at_least() {
 	alive "$CLIENT" || fail "the client exited early: $(tail -3 "$T/client.err")"
 	alive "$SERVER" || fail "the server exited early: $(tail -3 "$T/server.err")"
-	python3 - "$T/progress.json" "$CONNS" "$1" <<'PY' 2>/dev/null
+	"$PY" - "$T/progress.json" "$CONNS" "$1" <<'PY' 2>/dev/null
 import json, sys
 p = json.load(open(sys.argv[1]))
 n, b = int(sys.argv[2]), int(sys.argv[3])
@@ -281,14 +314,14 @@ finish_transfer() { # finish_transfer [--external-ip X]
 		fail "client failed: $(tail -3 "$T/client.err")"
 	TRANSFER_S=$(elapsed "$CLIENT_T0")
 	wait_exit "$SERVER" 15 server || fail "server failed: $(tail -3 "$T/server.err")"
-	python3 "$RT_HERE/check_transfer.py" "$T/client.json" "$T/server.json" --conns "$CONNS" \
+	"$PY" "$RT_HERE/check_transfer.py" "$T/client.json" "$T/server.json" --conns "$CONNS" \
 		--bytes "$BYTES" --inside-ip $IN_IP "$@" || fail "the transfer is wrong (see above)"
 }
 check_sniffers() {
 	touch "$T/sniff.stop"
 	wait_exit "$SNIFF_I" 10 "inside sniffer" || fail "inside sniffer failed"
 	wait_exit "$SNIFF_O" 10 "outside sniffer" || fail "outside sniffer failed"
-	python3 - "$T/sniff_in.json" "$T/sniff_out.json" <<'PY' || fail "bad frames reached a host"
+	"$PY" - "$T/sniff_in.json" "$T/sniff_out.json" <<'PY' || fail "bad frames reached a host"
 import json, sys
 ok = True
 for path, host in zip(sys.argv[1:], ('inside', 'outside')):
@@ -303,6 +336,7 @@ sys.exit(0 if ok else 1)
 PY
 }
 # frames the two hosts sent (the root-side ends received them)
+# (/proc/net/dev is the reader's namespace; /sys would need a remount)
 host_frames() {
-	"${MBX[@]}" sh -c "echo \$((\$(cat /sys/class/net/$RI/statistics/rx_packets) + \$(cat /sys/class/net/$RO/statistics/rx_packets)))"
+	"${MBX[@]}" cat /proc/net/dev | awk -v a="$RI:" -v b="$RO:" '$1 == a || $1 == b { n += $3 } END { print n + 0 }'
 }

@@ -7,12 +7,14 @@
 # refusing bad options. Needs no root and no network.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+# the interpreter itself, not a version-manager shim (much faster to start)
+PY=$(python3 -c 'import sys; print(sys.executable)') || { echo "FAIL: python3 is needed" >&2; exit 1; }
 T=$(mktemp -d /tmp/ftmb-realtcp-check.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # make CASE: writes $T/c.json and $T/s.json for 2 connections, one fault
 make() {
-	python3 - "$T" "$1" <<'PY'
+	"$PY" - "$T" "$1" <<'PY'
 import json, sys
 d, case = sys.argv[1], sys.argv[2]
 B = 1000
@@ -34,7 +36,7 @@ if case == 'garbage':
 PY
 }
 judge() {
-	python3 "$HERE/check_transfer.py" "$T/c.json" "$T/s.json" --conns 2 --bytes 1000 \
+	"$PY" "$HERE/check_transfer.py" "$T/c.json" "$T/s.json" --conns 2 --bytes 1000 \
 		--inside-ip 10.77.0.2 --external-ip 10.88.0.1 --port-range 20000-29999 2>"$T/err"
 }
 make good; judge || fail "right reports judged wrong: $(cat "$T/err")"
@@ -43,7 +45,7 @@ for c in hash short missing untranslated sameport garbage; do
 	judge && fail "check_transfer.py accepted a '$c' fault"
 	[ -s "$T/err" ] || fail "check_transfer.py gave no reason for '$c'"
 done
-python3 - "$HERE" <<'PY' || fail "cksum_sniff.py's frame check"
+"$PY" - "$HERE" <<'PY' || fail "cksum_sniff.py's frame check"
 import sys, struct
 sys.path.insert(0, sys.argv[1])
 from cksum_sniff import check_frame, ones_sum
@@ -64,9 +66,9 @@ assert check_frame(bytes(bad_ip))[0] is False, 'damaged IPv4 checksum missed'
 arp = bytes(12) + b'\x08\x06' + bytes(28)
 assert check_frame(arp) is None, 'non-IPv4 frame checked'
 PY
-python3 "$HERE/tcp_peer.py" client --connect 127.0.0.1 --port 1 --report "$T/x" \
+"$PY" "$HERE/tcp_peer.py" client --connect 127.0.0.1 --port 1 --report "$T/x" \
 	--hold 2=/nonexistent 2>"$T/err" && fail "tcp_peer.py accepted --hold 2=FILE"
 grep -q "FRACTION" "$T/err" || fail "tcp_peer.py gave no reason for a bad --hold: $(cat "$T/err")"
-python3 "$HERE/tcp_peer.py" client --port 1 --report "$T/x" 2>/dev/null &&
+"$PY" "$HERE/tcp_peer.py" client --port 1 --report "$T/x" 2>/dev/null &&
 	fail "tcp_peer.py client accepted no --connect"
 echo "PASS: the checkers catch every fault they are shown"

@@ -20,15 +20,14 @@ BIN=$1
 PEER_TIMEOUT=${FTMB_REALTCP_TIMEOUT:-150}
 source "$(dirname "$0")/realtcp_lib.sh"
 RATE=${FTMB_REALTCP_RATE:-1000000}   # bytes/s per direction and connection
-H1=$((BYTES / 3)) H2=$((BYTES * 2 / 3))
 
 start_sniffers
 start_protected
 start_server --rate "$RATE"
-# the client computes the same offsets: int(fraction * bytes)
 start_client --rate "$RATE" --hold "0.3333333333=$T/go1" --hold "0.6666666666=$T/go2"
-H1=$(python3 -c "print(int(0.3333333333 * $BYTES))")
-H2=$(python3 -c "print(int(0.6666666666 * $BYTES))")
+# the hold offsets as the client computes them: int(fraction * bytes)
+H1=$("$PY" -c "print(int(0.3333333333 * $BYTES))")
+H2=$("$PY" -c "print(int(0.6666666666 * $BYTES))")
 wait_until 100 "every upload at its first hold point ($H1 bytes)" progress_at_least "$H1"
 
 # phase 1 went through OL 1
@@ -50,21 +49,24 @@ DIRECT1=$(telemetry m direct_out)
 	fail "the master sent nothing straight out while the OL was gone (direct_out $DIRECT0 -> $DIRECT1)"
 
 # phase 3: a new OL
+NPROT=$(grep -c "master: protected" "$T/master.log")
 start_ol 2
 OL2=$LAST_OL
-wait_until 30 "the master to be protected by OL 2" roles_up_and log_has "$T/master.log" "master: protected" 2
+wait_until 30 "the master to be protected by OL 2" \
+	roles_up_and log_has "$T/master.log" "master: protected" $((NPROT + 1))
 DIRECTP=$(telemetry m direct_out)
 touch "$T/go2"
 finish_transfer --external-ip $EXT_IP --port-range $PORT_RANGE
 check_sniffers
-DIRECT2=$(telemetry m direct_out)
 stop_pid "$IL"; stop_pid "$MASTER"; stop_pid "$OL2"
 
 need_stat "$T/ol2.log" released -gt 0      # protection resumed: outputs through OL 2
+grep -q "synced with master (gen [0-9]*, $MASTER_CORES cores)" "$T/ol2.log" ||
+	fail "OL 2 was not synced with a $MASTER_CORES-core master: $(grep synced "$T/ol2.log")"
 need_stat "$T/master.log" pals -gt 0
 # (direct_out after the re-sync is reported, not required to be 0: on a
 # loaded machine a slow heartbeat may drop protection again for a while)
-echo "PASS: OL killed mid-transfer: $CONNS x $BYTES bytes each way complete in ${TRANSFER_S}s;" \
+echo "PASS: OL killed mid-transfer ($MASTER_CORES master cores): $CONNS x $BYTES bytes each way complete in ${TRANSFER_S}s;" \
 	"OL 1 released $REL1 and was killed after ${H1} bytes up;" \
 	"with no OL the master sent $((DIRECT1 - ${DIRECT0:-0})) frames straight out (phase of ${P2_S}s);" \
 	"OL 2 released $(counter "$T/ol2.log" released);" \

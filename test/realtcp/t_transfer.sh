@@ -27,9 +27,12 @@ if [ "$MODE" = protected ]; then
 	need_stat "$T/il.log" il_logged -gt 0
 	need_stat "$T/master.log" pkts_in -gt 0
 	need_stat "$T/ol1.log" released -gt 0
+	# the master's cores, as the OL learned them in the SYNC
+	grep -q "synced with master (gen [0-9]*, $MASTER_CORES cores)" "$T/ol1.log" ||
+		fail "the OL was not synced with a $MASTER_CORES-core master: $(grep synced "$T/ol1.log")"
 	# the IL reads the same veths the OL writes: it must not see those frames
 	need_stat "$T/il.log" il_logged -le "$SENT"
-	echo "PASS: protected NAT, $CONNS x $BYTES bytes each way in ${TRANSFER_S}s;" \
+	echo "PASS: protected NAT ($MASTER_CORES master cores), $CONNS x $BYTES bytes each way in ${TRANSFER_S}s;" \
 		"IL logged $(counter "$T/il.log" il_logged) of $SENT host frames," \
 		"OL released $(counter "$T/ol1.log" released)," \
 		"master sent $(counter "$T/master.log" direct_out) directly"

@@ -12,6 +12,20 @@
  *       [--ckpt-interval-ms M] [--hb-timeout-ms T] [--burst B] [--ballast-mb X]
  *       [--throttle-us U] [--rate PPS] [--reference] [--ctl-dir DIR]
  *       [--ftmbctl PATH] [--csv] [-v]
+ *       [--trace-dir DIR [--outputs-dir DIR] [--mb-args "ARGS"]]
+ *
+ * Generic traffic (--trace-dir, for middleboxes other than a NAT): the
+ * input of seed S is DIR/trace-S.txt, one packet a line, "<in_port> <hex
+ * frame>" ('#' lines ignored). A packet may then have any number of
+ * outputs or none (NOOUT), and the NAT checks below give way to generic
+ * ones: no (packet, output index) released twice, every suppressed
+ * duplicate byte-identical to the released copy, a released packet never
+ * reported without output by a later master, every packet decided (outputs
+ * or NOOUT) and nothing left held at the end. The run's outcome goes to
+ * --outputs-dir/out-S.txt (out-S.ref.txt for the --reference run): "out
+ * <pkt_id> <out_idx> <port> <hex>" per release in release order, "drop
+ * <pkt_id>" per packet without output, "dump <text>" and "digest <hex>",
+ * for a per-middlebox checker. --mb-args are the middlebox's arguments.
  *
  * Checks after each run (any failure: exit 1 with the reason):
  *   - every input packet's output released exactly once (none lost, none
@@ -57,7 +71,20 @@ struct opts {
 	int reference, verbose, csv;
 	const char *ctl_dir;
 	const char *ctlbin;
+	const char *trace_dir, *outputs_dir, *mb_args;   /* generic traffic */
 };
+
+/* Generic traffic: one input packet of a trace file. */
+struct trace_pkt {
+	uint16_t in_port, len;
+	uint8_t *data;
+};
+/* Generic traffic: an output held by the OL (the pointer ftmb_ol_hold keeps). */
+struct gen_out {
+	uint16_t len, port;
+	uint8_t data[];
+};
+#define GEN_MAX_OUT 8   /* outputs per packet tracked by the generic checks */
 
 struct conn {
 	int fd;
@@ -112,6 +139,15 @@ struct run {
 	int have_dump, dump_requested;
 	char failure[512];
 	uint64_t rng;
+	/* generic traffic (--trace-dir) */
+	struct opts ogen;            /* o with packets = the trace's length */
+	struct trace_pkt *trace;     /* [pkt_id]                      */
+	uint64_t trace_n;            /* entries of trace loaded       */
+	uint64_t *gen_hash;          /* [pkt_id * GEN_MAX_OUT + idx] FNV of the released frame, 0 = none */
+	uint8_t *gen_noout;          /* [pkt_id] NOOUT from the current lineage */
+	uint8_t *gen_any;            /* [pkt_id] some output released */
+	uint64_t gen_decided;        /* packets with gen_any or gen_noout */
+	FILE *gen_out;               /* --outputs-dir file, or NULL   */
 };
 
 static uint64_t mono_ns(void)
@@ -286,6 +322,12 @@ static pid_t spawn_node(struct run *r, const char *role, uint16_t port)
 	if (o->ballast_mb) {
 		argv[a++] = "--ballast-mb"; argv[a++] = ballast;
 	}
+	char mbargs[512];
+	if (o->mb_args) {   /* the middlebox's own arguments, split at spaces */
+		snprintf(mbargs, sizeof(mbargs), "%s", o->mb_args);
+		for (char *sv, *t = strtok_r(mbargs, " ", &sv); t && a < 31; t = strtok_r(NULL, " ", &sv))
+			argv[a++] = t;
+	}
 	argv[a] = NULL;
 	pid = fork();
 	if (pid == 0) {
@@ -360,16 +402,78 @@ static int send_pkt(struct run *r, uint64_t id)
 	struct ftmb_m_pkt h = { .pkt_id = id, .ts_ns = id * 1000u, .in_port = 0 };
 	uint8_t f[64];
 
+	if (r->trace) {
+		h.in_port = r->trace[id].in_port;
+		h.len = r->trace[id].len;
+		return ftmb_msg_send(r->conns[r->master].fd, FTMB_M_PKT, &h, sizeof(h),
+				     r->trace[id].data, h.len);
+	}
 	build_frame(r, id, f, &h.len);
 	return ftmb_msg_send(r->conns[r->master].fd, FTMB_M_PKT, &h, sizeof(h), f, h.len);
 }
 
 /* ------------------------------------------------------------ OL */
 
+static uint64_t fnv64(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h | 1;   /* never 0 (0 = not released) */
+}
+
+/* Generic traffic: any number of outputs per packet. */
+static void on_release_generic(struct run *r, uint64_t pkt_id, uint32_t out_idx,
+			       struct gen_out *g, int duplicate)
+{
+	if (pkt_id == 0 || pkt_id > r->o->packets || out_idx >= GEN_MAX_OUT) {
+		fail(r, "released output of unknown packet %" PRIu64 "/%u", pkt_id, out_idx);
+		free(g);
+		return;
+	}
+	uint64_t h = fnv64(g->data, g->len), *slot = &r->gen_hash[pkt_id * GEN_MAX_OUT + out_idx];
+	if (duplicate) {
+		r->n_suppressed++;
+		if (*slot != h)
+			fail(r, "replayed output %" PRIu64 "/%u differs from the released one",
+			     pkt_id, out_idx);
+		free(g);
+		return;
+	}
+	if (*slot)
+		fail(r, "output %" PRIu64 "/%u released twice", pkt_id, out_idx);
+	*slot = h;
+	r->n_released++;
+	if (!r->gen_any[pkt_id]) {
+		r->gen_any[pkt_id] = 1;
+		if (r->gen_noout[pkt_id])
+			fail(r, "packet %" PRIu64 " released after a NOOUT", pkt_id);
+		else
+			r->gen_decided++;
+	}
+	if (r->gen_out) {
+		fprintf(r->gen_out, "out %" PRIu64 " %u %u ", pkt_id, out_idx, g->port);
+		for (unsigned i = 0; i < g->len; i++)
+			fprintf(r->gen_out, "%02x", g->data[i]);
+		fputc('\n', r->gen_out);
+	}
+	if (r->awaiting_first_release) {
+		r->awaiting_first_release = 0;
+		r->first_release_ns = mono_ns();
+	}
+	free(g);
+}
+
 static void on_release(void *arg, unsigned core, uint64_t pkt_id, uint32_t out_idx, void *pkt,
 		       int duplicate)
 {
 	struct run *r = arg;
+	if (r->trace) {
+		on_release_generic(r, pkt_id, out_idx, pkt, duplicate);
+		return;
+	}
 	uint8_t *f = pkt;
 	uint16_t port = (uint16_t)(f[34] << 8 | f[35]);
 	(void)core;
@@ -435,12 +539,21 @@ static void ol_message(struct run *r, const struct ftmb_msg *m, const uint8_t *p
 			goto bad;
 		memcpy(&h, p, sizeof(h));
 		if (h.n_vec != r->o->cores ||
-		    m->len != sizeof(h) + (uint64_t)h.n_vec * 8u + h.len || h.len < 64)
+		    m->len != sizeof(h) + (uint64_t)h.n_vec * 8u + h.len || h.len < (r->trace ? 14 : 64))
 			goto bad;
 		uint64_t V[128];
 		memcpy(V, p + sizeof(h), (size_t)h.n_vec * 8u);
-		uint8_t *f = malloc(h.len);
-		memcpy(f, p + sizeof(h) + (size_t)h.n_vec * 8u, h.len);
+		void *f;
+		if (r->trace) {
+			struct gen_out *g = malloc(sizeof(*g) + h.len);
+			g->len = h.len;
+			g->port = h.port;
+			memcpy(g->data, p + sizeof(h) + (size_t)h.n_vec * 8u, h.len);
+			f = g;
+		} else {
+			f = malloc(h.len);
+			memcpy(f, p + sizeof(h) + (size_t)h.n_vec * 8u, h.len);
+		}
 		if (ftmb_ol_hold(r->ol, h.core, h.pkt_id, h.out_idx, V, f) < 0) {
 			fail(r, "OL hold FIFO full");
 			free(f);
@@ -453,6 +566,18 @@ static void ol_message(struct run *r, const struct ftmb_msg *m, const uint8_t *p
 			goto bad;
 		memcpy(&h, p, sizeof(h));
 		ftmb_ol_no_output(r->ol, h.core, h.pkt_id);
+		if (r->trace) {
+			if (h.pkt_id == 0 || h.pkt_id > r->o->packets)
+				fail(r, "NOOUT of unknown packet %" PRIu64, h.pkt_id);
+			else if (r->gen_any[h.pkt_id])
+				fail(r, "packet %" PRIu64 " released, then reported without output",
+				     h.pkt_id);
+			else if (!r->gen_noout[h.pkt_id]) {
+				r->gen_noout[h.pkt_id] = 1;
+				r->gen_decided++;
+			}
+			break;
+		}
 		fail(r, "packet %" PRIu64 " produced no output (the NAT drops nothing)", h.pkt_id);
 		break;
 	}
@@ -570,6 +695,11 @@ static void on_cut(struct run *r, int ci, const uint8_t *p, uint32_t len)
 	r->kill_armed = 0;
 	r->dump_requested = 0;   /* a request the old master never answered */
 	r->awaiting_first_release = 1;
+	for (uint64_t id = r->il_low + 1; r->trace && id < r->next_id; id++)
+		if (r->gen_noout[id]) {   /* replay decides these again */
+			r->gen_noout[id] = 0;
+			r->gen_decided--;
+		}
 	for (uint64_t id = r->il_low + 1; id < r->next_id; id++)
 		if (send_pkt(r, id) < 0) {
 			fail(r, "cannot replay to the new master");
@@ -725,6 +855,77 @@ static void verify(struct run *r)
 	}
 }
 
+/* Generic traffic: loads DIR/trace-<seed>.txt into r->trace (1-based);
+ * returns the number of packets, or 0 after fail(). */
+static uint64_t load_trace(struct run *r, const char *dir, uint64_t seed)
+{
+	char path[600], line[8192];
+	uint64_t n = 0, cap = 1024;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace-%" PRIu64 ".txt", dir, seed);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fail(r, "cannot open trace %s: %s", path, strerror(errno));
+		return 0;
+	}
+	r->trace = calloc(cap + 1, sizeof(*r->trace));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned port;
+		char hex[8192];
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		size_t hl;
+		if (sscanf(line, "%u %8191s", &port, hex) != 2 || port > 1 ||
+		    (hl = strlen(hex)) % 2 || hl / 2 < 14 || hl / 2 > 2048) {
+			fail(r, "%s: bad line %" PRIu64 " (want '<0|1> <hex frame of 14..2048 bytes>')",
+			     path, n + 1);
+			break;
+		}
+		if (n + 1 > cap) {
+			cap *= 2;
+			r->trace = realloc(r->trace, (cap + 1) * sizeof(*r->trace));
+		}
+		struct trace_pkt *t = &r->trace[++n];
+		r->trace_n = n;
+		t->in_port = (uint16_t)port;
+		t->len = (uint16_t)(hl / 2);
+		t->data = malloc(t->len);
+		for (unsigned i = 0; i < t->len; i++) {
+			unsigned b;
+			if (sscanf(hex + 2 * i, "%2x", &b) != 1) {
+				fail(r, "%s: bad hex on line %" PRIu64, path, n);
+				b = 0;
+			}
+			t->data[i] = (uint8_t)b;
+		}
+	}
+	fclose(f);
+	if (n < 10 && !r->failure[0])
+		fail(r, "%s: %" PRIu64 " packets, want at least 10", path, n);
+	return r->failure[0] ? 0 : n;
+}
+
+static void verify_generic(struct run *r)
+{
+	for (unsigned c = 0; c < r->o->cores; c++)
+		if (ftmb_ol_held(r->ol, c))
+			fail(r, "%zu output(s) of core %u still held at the end", ftmb_ol_held(r->ol, c), c);
+	for (uint64_t id = 1; id <= r->o->packets; id++)
+		if (!r->gen_any[id] && !r->gen_noout[id]) {
+			fail(r, "packet %" PRIu64 " never decided (no output, no NOOUT)", id);
+			return;
+		}
+	if (!r->have_dump)
+		fail(r, "no state dump from the final master");
+	if (r->gen_out) {
+		for (uint64_t id = 1; id <= r->o->packets; id++)
+			if (r->gen_noout[id])
+				fprintf(r->gen_out, "drop %" PRIu64 "\n", id);
+		fprintf(r->gen_out, "dump %s\ndigest %08x\n", r->dump, r->digest);
+	}
+}
+
 static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum kill_mode mode,
 		    uint32_t *digest_out, double *recovery_ms)
 {
@@ -737,6 +938,31 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 	r->o = o;
 	r->seed = seed;
 	r->rng = seed * 7919u + 17u;
+	if (o->trace_dir) {
+		r->ogen = *o;
+		r->ogen.packets = load_trace(r, o->trace_dir, seed);
+		if (r->ogen.packets == 0) {
+			fprintf(stderr, "FAIL seed %" PRIu64 ": %s\n", seed, r->failure);
+			for (uint64_t i = 1; i <= r->trace_n; i++)
+				free(r->trace[i].data);
+			free(r->trace);
+			return 1;
+		}
+		o = r->o = &r->ogen;
+		r->gen_hash = calloc((o->packets + 1) * GEN_MAX_OUT, sizeof(*r->gen_hash));
+		r->gen_noout = calloc(o->packets + 1, 1);
+		r->gen_any = calloc(o->packets + 1, 1);
+		if (o->outputs_dir) {
+			char path[600];
+			snprintf(path, sizeof(path), "%s/out-%" PRIu64 "%s.txt", o->outputs_dir, seed,
+				 kills ? "" : ".ref");
+			r->gen_out = fopen(path, "w");
+			if (r->gen_out == NULL) {
+				fprintf(stderr, "recovery_driver: %s: %s\n", path, strerror(errno));
+				return 1;
+			}
+		}
+	}
 	r->kills_left = kills;
 	r->mode = mode == KM_MIX ? (enum kill_mode)(seed % 3) : mode;
 	r->master = r->backup = -1;
@@ -807,7 +1033,11 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 		    !r->master_dead && r->next_id > o->packets && r->ckpt_kill_ns == 0)
 			do_kill(r);   /* traffic ended before the chosen moment came */
 		/* All released: ask the final master for its state. */
-		if (r->next_id > o->packets && r->n_released == o->packets && r->master >= 0 &&
+		int all_out = r->trace ? r->gen_decided == o->packets : r->n_released == o->packets;
+		for (unsigned c = 0; r->trace && all_out && c < o->cores; c++)
+			if (ftmb_ol_held(r->ol, c))
+				all_out = 0;
+		if (r->next_id > o->packets && all_out && r->master >= 0 &&
 		    !r->recovering && r->kills_left == 0 && !r->dump_requested) {
 			ftmb_msg_send(r->conns[r->master].fd, FTMB_M_DUMP_REQ, NULL, 0, NULL, 0);
 			r->dump_requested = 1;
@@ -868,8 +1098,10 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 		fail(r, "timed out: sent %" PRIu64 ", released %" PRIu64 " of %" PRIu64
 		     " (master %d, backup %d, recovering %d)", r->next_id - 1, r->n_released,
 		     o->packets, r->master, r->backup, r->recovering);
+	if (r->trace)
+		ftmb_ol_release_poll_all(r->ol, on_release, r);   /* stragglers before the dump */
 	if (!r->failure[0])
-		verify(r);
+		r->trace ? verify_generic(r) : verify(r);
 	if (r->first_release_ns > r->t_kill && r->t_kill && recovery_ms) {
 		*recovery_ms = (double)(r->first_release_ns - r->t_kill) / 1e6;
 		if (n_split < MAX_SPLIT) {
@@ -918,6 +1150,16 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 	free(r->rel_port);
 	free(r->port_of_flow);
 	free(r->flow_of_port);
+	if (r->trace) {
+		for (uint64_t id = 1; id <= r->trace_n; id++)
+			free(r->trace[id].data);
+		free(r->trace);
+		free(r->gen_hash);
+		free(r->gen_noout);
+		free(r->gen_any);
+		if (r->gen_out)
+			fclose(r->gen_out);
+	}
 	return rc;
 }
 
@@ -927,7 +1169,7 @@ static void usage(FILE *f)
 		   "  [--seeds A-B | --seed S] [--kills K] [--mode burst|release|ckpt|planned|mix]\n"
 		   "  [--ckpt-interval-ms M] [--hb-timeout-ms T] [--burst B] [--ballast-mb X]\n"
 		   "  [--throttle-us U] [--rate PPS] [--reference] [--ctl-dir DIR] [--ftmbctl PATH]\n"
-		   "  [--csv] [-v]\n");
+		   "  [--csv] [-v] [--trace-dir DIR [--outputs-dir DIR] [--mb-args \"ARGS\"]]\n");
 }
 
 int main(int argc, char **argv)
@@ -972,6 +1214,9 @@ int main(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--ctl-dir") == 0 && v) { o.ctl_dir = v; i++; }
 		else if (strcmp(a, "--ftmbctl") == 0 && v) { o.ctlbin = v; i++; }
+		else if (strcmp(a, "--trace-dir") == 0 && v) { o.trace_dir = v; i++; }
+		else if (strcmp(a, "--outputs-dir") == 0 && v) { o.outputs_dir = v; i++; }
+		else if (strcmp(a, "--mb-args") == 0 && v) { o.mb_args = v; i++; }
 		else if (strcmp(a, "--reference") == 0) o.reference = 1;
 		else if (strcmp(a, "--csv") == 0) o.csv = 1;
 		else if (strcmp(a, "-v") == 0) o.verbose = 1;
