@@ -10,16 +10,21 @@
 #   latency_added_median_us_E   median latency protected - unprotected
 #   latency_added_p99_us_E      99th percentile, protected - unprotected
 #                               (closed loop, one packet in flight: the
-#                               latency of the path, not of queueing)
+#                               latency of the path, not of queueing;
+#                               medians over BENCH_LAT_ROUNDS alternating runs)
 #   pals_per_packet_E           PALs the master made per input packet
 # Environment: BENCH_PKTS (300000), BENCH_LAT_PKTS (20000), BENCH_ROUNDS (5),
-# BENCH_WINDOW (64). Busy-polling on a shared 2-CPU machine is noisy: the
-# rounds alternate unprotected and protected and the medians are compared.
+# BENCH_LAT_ROUNDS (3), BENCH_WINDOW (64), BENCH_ONLY ("testfwd nat": only
+# these middleboxes). Busy-polling on a shared 2-CPU
+# machine is noisy: the rounds alternate unprotected and protected and the
+# medians are compared; stderr shows every round's figures, so the spread
+# is visible next to the median.
 set -uo pipefail
 build=$(cd "${1:-build}" && pwd)
 PKTS=${BENCH_PKTS:-300000}
 LAT_PKTS=${BENCH_LAT_PKTS:-20000}
 ROUNDS=${BENCH_ROUNDS:-5}
+LAT_ROUNDS=${BENCH_LAT_ROUNDS:-3}
 WINDOW=${BENCH_WINDOW:-64}
 T=$(mktemp -d /tmp/ftmb-bench.XXXXXX)
 trap 'rm -rf "$T" /var/run/dpdk/ftmbb-$$-* 2>/dev/null' EXIT
@@ -45,6 +50,9 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 bench_one() { # name protected-prog unprotected-prog mbargs
 	local name=$1 pp=$2 up=$3 args=$4 pu=() pv=() i
+	if [ -n "${BENCH_ONLY:-}" ] && [[ " $BENCH_ONLY " != *" $name "* ]]; then
+		return 0
+	fi
 	[ -x "$pp" ] && [ -x "$up" ] || { echo "bench: $name not built, skipped" >&2; return 0; }
 	for i in $(seq "$ROUNDS"); do
 		run "$up" u "$WINDOW" "$PKTS" "$args" || return 1
@@ -56,12 +64,18 @@ bench_one() { # name protected-prog unprotected-prog mbargs
 	local mu mp
 	mu=$(printf '%s\n' "${pu[@]}" | median)
 	mp=$(printf '%s\n' "${pv[@]}" | median)
-	run "$up" u 1 "$LAT_PKTS" "$args" || return 1
-	local ulm ulp
-	ulm=$(val lat_median_ns); ulp=$(val lat_p99_ns)
-	run "$pp" p 1 "$LAT_PKTS" "$args" || return 1
-	local plm plp
-	plm=$(val lat_median_ns); plp=$(val lat_p99_ns)
+	echo "bench: $name rounds pps unprotected ${pu[*]}; protected ${pv[*]}" >&2
+	local ulms=() ulps=() plms=() plps=()
+	for i in $(seq "$LAT_ROUNDS"); do
+		run "$up" u 1 "$LAT_PKTS" "$args" || return 1
+		ulms+=("$(val lat_median_ns)"); ulps+=("$(val lat_p99_ns)")
+		run "$pp" p 1 "$LAT_PKTS" "$args" || return 1
+		plms+=("$(val lat_median_ns)"); plps+=("$(val lat_p99_ns)")
+	done
+	echo "bench: $name rounds latency median ns unprotected ${ulms[*]}; protected ${plms[*]}" >&2
+	local ulm ulp plm plp
+	ulm=$(printf '%s\n' "${ulms[@]}" | median); ulp=$(printf '%s\n' "${ulps[@]}" | median)
+	plm=$(printf '%s\n' "${plms[@]}" | median); plp=$(printf '%s\n' "${plps[@]}" | median)
 	echo "bench: $name unprotected ${mu} pps, protected ${mp} pps; latency median ${ulm}/${plm} ns, p99 ${ulp}/${plp} ns" >&2
 	awk -v a="$mp" -v b="$mu" -v n="$name" 'BEGIN {printf "throughput_ratio_%s,%.3f,ratio\n", n, (b > 0 ? a / b : 0)}'
 	awk -v a="$plm" -v b="$ulm" -v n="$name" 'BEGIN {printf "latency_added_median_us_%s,%.2f,us\n", n, (a - b) / 1000}'

@@ -18,6 +18,17 @@
  * the order C allows. The access itself reads or writes the original lvalue
  * (or `*p` / `p->bitfield`), so volatile, bitfields and _Atomic keep their
  * meaning. Temporaries are __ftmb_<letter><n> with a per-file counter.
+ *
+ * Two kinds of lvalue need care. A bit-field has no address and gcc
+ * refuses __auto_type on it: the enclosing struct is addressed, a value
+ * read from it is declared __typeof__(+(member)) (its promoted type, the
+ * type the original expression computes with), and a bit-field operand
+ * hoisted before the lock is written +(R) (right-hand side of op=, where
+ * op promotes R anyway) or ((void)0, R) (a call argument, converted to
+ * the parameter type anyway). A member of a packed struct must not be
+ * addressed through a normally aligned pointer (undefined behaviour): it
+ * is spelled in place inside the lock when it has nothing to evaluate
+ * first, else addressed through an alignment-1 typedef of its type.
  */
 #include "ftmbcc.h"
 
@@ -105,6 +116,8 @@ static char *void_form(char *t, unsigned id)
 	return sb_take(&b);
 }
 
+static int underaligned(struct node *n);
+
 /* Prelude for per-object descriptors; sets *desc to the descriptor
  * expression and *subst to what replaces the object's base in T. */
 static int obj_prelude(struct gen *g, struct action *a, unsigned id, struct strbuf *pre,
@@ -121,7 +134,12 @@ static int obj_prelude(struct gen *g, struct action *a, unsigned id, struct strb
 	char *ot = text_of(g, tb(o), te(o), 0, 0, NULL);
 	if (!ot)
 		return -1;
-	sb_printf(pre, "__auto_type __ftmb_o%u = %s(%s); ", id, a->obj_arrow ? "" : "&", ot);
+	if (!a->obj_arrow && underaligned(o))
+		/* an object inside a packed struct: alignment-1 pointer type */
+		sb_printf(pre, "typedef __typeof__(%s) __ftmb_t%u __attribute__((aligned(1))); __ftmb_t%u *__ftmb_o%u = &(%s); ",
+			  ot, id, id, id, ot);
+	else
+		sb_printf(pre, "__auto_type __ftmb_o%u = %s(%s); ", id, a->obj_arrow ? "" : "&", ot);
 	sb_printf(pre, "ftmb_var_t *__ftmb_d%u = __ftmb_obj(0x%016llxULL, \"%s\", __ftmb_o%u); ",
 		  id, (unsigned long long)a->type->id, a->type->name, id);
 	free(ot);
@@ -136,9 +154,148 @@ static int obj_prelude(struct gen *g, struct action *a, unsigned id, struct strb
 	return 0;
 }
 
+/* Is n (in parentheses, converted implicitly) a bit-field member? */
+static int is_bitfield(struct node *n)
+{
+	while ((n->kind == CXCursor_ParenExpr || n->kind == CXCursor_UnexposedExpr) && n->nkids == 1)
+		n = n->kids[0];
+	return n->kind == CXCursor_MemberRefExpr &&
+	       clang_Cursor_isBitField(clang_getCursorReferenced(n->c));
+}
+
 static int is_plain_ref(struct node *T)
 {
 	return T->kind == CXCursor_DeclRefExpr;
+}
+
+static CXType canon_of(struct node *n)
+{
+	return clang_getCanonicalType(clang_getCursorType(n->c));
+}
+
+static int is_array(CXType t)
+{
+	return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray ||
+	       t.kind == CXType_VariableArray;
+}
+
+/* Does field f sit at an address less aligned than its type needs (a
+ * member of a packed struct, or a member with reduced alignment)? */
+static int field_underaligned(CXCursor f)
+{
+	long long fa = clang_Type_getAlignOf(clang_getCursorType(f));
+	if (fa <= 1)
+		return 0;
+	long long ra = clang_Type_getAlignOf(clang_getCursorType(clang_getCursorSemanticParent(f)));
+	long long off = clang_Cursor_getOffsetOfField(f);
+	return (ra > 0 && ra < fa) || (off >= 0 && (off / 8) % fa != 0);
+}
+
+/* Is the lvalue n reached through an under-aligned member (`s.f`, `s.a[i]`,
+ * `s.in.v` with any of those members packed)? Then `&n` would be a pointer
+ * more aligned than the object it points to: undefined behaviour, and a
+ * trap on strict-alignment targets and under -fsanitize=alignment. The walk
+ * follows `.` members and subscripts of arrays; it stops at a pointer (the
+ * pointee of `p->f` is as aligned as p's type says). */
+static int underaligned(struct node *n)
+{
+	for (;;) {
+		while (n->kind == CXCursor_ParenExpr && n->nkids == 1)
+			n = n->kids[0];
+		if (n->kind == CXCursor_MemberRefExpr && n->nkids > 0) {
+			if (field_underaligned(clang_getCursorReferenced(n->c)))
+				return 1;
+			if (canon_of(n->kids[0]).kind == CXType_Pointer)
+				return 0;
+			n = n->kids[0];
+		} else if (n->kind == CXCursor_ArraySubscriptExpr && n->nkids == 2) {
+			struct node *b = n->kids[0];
+			while ((b->kind == CXCursor_UnexposedExpr || b->kind == CXCursor_ParenExpr) &&
+			       b->nkids == 1)
+				b = b->kids[0];
+			if (!is_array(canon_of(b)))
+				return 0;
+			n = b;
+		} else {
+			return 0;
+		}
+	}
+}
+
+/* Can the expression n be evaluated inside the lock instead of before it:
+ * no calls, assignments, ++/--, statement expressions (anything that could
+ * have a side effect or touch shared state)? `skip` (the object base that
+ * is replaced by a temporary) is not looked at. */
+static int side_effect_free(struct node *n, struct node *skip)
+{
+	if (n == skip)
+		return 1;
+	switch (n->kind) {
+	case CXCursor_DeclRefExpr:
+	case CXCursor_MemberRefExpr:
+	case CXCursor_ArraySubscriptExpr:
+	case CXCursor_ParenExpr:
+	case CXCursor_UnexposedExpr:
+	case CXCursor_IntegerLiteral:
+	case CXCursor_FloatingLiteral:
+	case CXCursor_CharacterLiteral:
+	case CXCursor_CStyleCastExpr:
+	case CXCursor_ConditionalOperator:
+	case CXCursor_UnaryExpr:
+	case CXCursor_TypeRef:
+		break;
+	case CXCursor_UnaryOperator: {
+		enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(n->c);
+		if (op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PostDec ||
+		    op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PreDec)
+			return 0;
+		break;
+	}
+	case CXCursor_BinaryOperator:
+		if (clang_getCursorBinaryOperatorKind(n->c) == CXBinaryOperator_Assign)
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	for (unsigned i = 0; i < n->nkids; i++)
+		if (!side_effect_free(n->kids[i], skip))
+			return 0;
+	return 1;
+}
+
+/* No rewrite (edit) lies in [s, e) outside [ss, se). */
+static int unedited(struct gen *g, unsigned s, unsigned e, unsigned ss, unsigned se)
+{
+	const struct edits *ed = &g->u->edits;
+	for (size_t i = g->mark; i < ed->n; i++) {
+		unsigned o = ed->v[i].off, l = ed->v[i].len;
+		if (o + l <= s || o >= e)
+			continue;
+		if (ss < se && o >= ss && o + l <= se)
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+/* Can lvalue X (text [s, e)) be spelled inside the lock as it is? */
+static int in_place_ok(struct gen *g, struct node *X, struct node *o, unsigned ss, unsigned se)
+{
+	return side_effect_free(X, o) && unedited(g, rng(X)->s, rng(X)->e, ss, se);
+}
+
+/* `__ftmb_pN = &(t)` into the prelude; for an under-aligned lvalue the
+ * pointer's type is an alignment-1 copy of t's type, so that `*__ftmb_pN`
+ * is a (legal) unaligned access, like the original member access. */
+static void address_temp(struct strbuf *pre, unsigned id, const char *t, int under)
+{
+	if (under)
+		sb_printf(pre,
+			  "typedef __typeof__(%s) __ftmb_u%u __attribute__((aligned(1))); __ftmb_u%u *__ftmb_p%u = &(%s); ",
+			  t, id, id, id, t);
+	else
+		sb_printf(pre, "__auto_type __ftmb_p%u = &(%s); ", id, t);
 }
 
 /* The lvalue expression used inside the lock; may add an address temporary
@@ -153,7 +310,8 @@ static char *lvalue_access(struct gen *g, struct action *a, unsigned id, struct 
 	    clang_Cursor_isBitField(clang_getCursorReferenced(T->c))) {
 		/* No address of a bitfield: address the enclosing struct. */
 		struct node *B = T->kids[0];
-		int arrow = clang_getCanonicalType(clang_getCursorType(B->c)).kind == CXType_Pointer;
+		int arrow = canon_of(B).kind == CXType_Pointer;
+		int under = !arrow && underaligned(B);
 		CXString f = clang_getCursorSpelling(clang_getCursorReferenced(T->c));
 		CXString ft = clang_getTypeSpelling(clang_getCursorType(clang_getCursorReferenced(T->c)));
 		*vtype = xstrdup(clang_getCString(ft));
@@ -161,13 +319,25 @@ static char *lvalue_access(struct gen *g, struct action *a, unsigned id, struct 
 		g->bitfield = 1;
 		if (subst && B == o) {
 			sb_printf(&r, "__ftmb_o%u->%s", id, clang_getCString(f));
+		} else if (under && in_place_ok(g, T, subst ? o : NULL, ss, se)) {
+			/* A packed enclosing struct: spell the member in place. */
+			char *t = text_of(g, rng(T)->s, rng(T)->e, ss, se, subst);
+			if (!t) {
+				clang_disposeString(f);
+				return NULL;
+			}
+			sb_printf(&r, "(%s)", t);
+			free(t);
 		} else {
 			char *bt = text_of(g, tb(B), te(B), ss, se, subst);
 			if (!bt) {
 				clang_disposeString(f);
 				return NULL;
 			}
-			sb_printf(pre, "__auto_type __ftmb_p%u = %s(%s); ", id, arrow ? "" : "&", bt);
+			if (arrow)
+				sb_printf(pre, "__auto_type __ftmb_p%u = (%s); ", id, bt);
+			else
+				address_temp(pre, id, bt, under);
 			free(bt);
 			sb_printf(&r, "__ftmb_p%u->%s", id, clang_getCString(f));
 		}
@@ -185,7 +355,17 @@ static char *lvalue_access(struct gen *g, struct action *a, unsigned id, struct 
 	char *t = text_of(g, rng(T)->s, rng(T)->e, ss, se, subst);
 	if (!t)
 		return NULL;
-	sb_printf(pre, "__auto_type __ftmb_p%u = &(%s); ", id, t);
+	int under = underaligned(T);
+	if (under && in_place_ok(g, T, subst ? o : NULL, ss, se)) {
+		/* A member of a packed struct, nothing to evaluate first: the
+		 * lvalue itself inside the lock, never a pointer to it. */
+		sb_printf(&r, "__typeof__(%s)", t);
+		*vtype = sb_take(&r);
+		sb_printf(&r, "(%s)", t);
+		free(t);
+		return sb_take(&r);
+	}
+	address_temp(pre, id, t, under);
 	free(t);
 	sb_printf(&r, "__typeof__(*__ftmb_p%u)", id);
 	*vtype = sb_take(&r);
@@ -281,7 +461,10 @@ static char *call_action(struct gen *g, struct node *n, struct action *a, unsign
 			/* Arguments that contain rewritten accesses are evaluated
 			 * before the lock; the others stay in place. */
 			if (strcmp(args[i], oargs[i])) {
-				sb_printf(&pre, "__auto_type __ftmb_a%u_%d = (%s); ", id, i, args[i]);
+				/* `(void)0, ` makes a bit-field argument an rvalue
+				 * (gcc refuses __auto_type on a bit-field); the value
+				 * is converted to the parameter's type as before. */
+				sb_printf(&pre, "__auto_type __ftmb_a%u_%d = ((void)0, %s); ", id, i, args[i]);
 				sb_printf(&call, "%s__ftmb_a%u_%d", i ? ", " : "", id, i);
 			} else {
 				sb_printf(&call, "%s%s", i ? ", " : "", args[i]);
@@ -377,8 +560,9 @@ char *rewrite_action(struct unit *u, struct node *n, size_t mark)
 			if (a->is_void || a->unused)
 				sb_printf(&b, "({ __ftmb_begin(&%s); %s; %s(&%s); })", D, t, end_fn(a->akind), D);
 			else
-				sb_printf(&b, "({ __ftmb_begin(&%s); __auto_type __ftmb_r%u = %s; %s(&%s); __ftmb_r%u; })",
-					  D, id, t, end_fn(a->akind), D, id);
+				sb_printf(&b, "({ __ftmb_begin(&%s); __auto_type __ftmb_r%u = %s%s%s; %s(&%s); __ftmb_r%u; })",
+					  D, id, is_bitfield(n) ? "+(" : "", t, is_bitfield(n) ? ")" : "",
+					  end_fn(a->akind), D, id);
 			res = sb_take(&b);
 			free(t);
 		}
@@ -399,7 +583,15 @@ char *rewrite_action(struct unit *u, struct node *n, size_t mark)
 			sb_printf(&t, "__typeof__((void)0, %s)", acc);
 			atype = sb_take(&t);
 		}
-		const char *rtype = g.bitfield ? vtype : atype ? atype : "__auto_type";
+		/* A bit-field's value has its promoted type (gcc: a 40-bit field
+		 * of a long stays a 40-bit type), which __typeof__(+(...)) names. */
+		char *btype = NULL;
+		if (g.bitfield) {
+			struct strbuf t = { 0 };
+			sb_printf(&t, "__typeof__(+(%s))", acc);
+			btype = sb_take(&t);
+		}
+		const char *rtype = btype ? btype : atype ? atype : "__auto_type";
 		if (a->kind == ACT_ACCESS) {
 			sb_printf(&out,
 				  "({ %s__ftmb_begin(%s); %s __ftmb_r%u = %s; %s(%s); __ftmb_r%u; })",
@@ -426,13 +618,20 @@ char *rewrite_action(struct unit *u, struct node *n, size_t mark)
 				os = clang_getBinaryOperatorKindSpelling(clang_getCursorBinaryOperatorKind(n->c));
 				op = clang_getCString(os);
 			}
-			sb_printf(&out, "({ %s%s __ftmb_v%u = (%s); __ftmb_begin(%s); %s __ftmb_r%u = (%s %s __ftmb_v%u); %s(%s); __ftmb_r%u; })",
-				  pre.s ? pre.s : "", compound || !vtype ? "__auto_type" : vtype, id, rhs,
+			/* `x op= s.bitfield`: gcc refuses __auto_type on a bit-field;
+			 * `+(R)` is R after integer promotion, which `op` applies to
+			 * it anyway (usual arithmetic conversions, shift operands),
+			 * so the result is unchanged. */
+			int plus = compound && is_bitfield(R);
+			sb_printf(&out, "({ %s%s __ftmb_v%u = %s(%s); __ftmb_begin(%s); %s __ftmb_r%u = (%s %s __ftmb_v%u); %s(%s); __ftmb_r%u; })",
+				  pre.s ? pre.s : "", compound || !vtype ? "__auto_type" : vtype, id,
+				  plus ? "+" : "", rhs,
 				  desc, rtype, id, acc, op, id, endf, desc, id);
 			if (compound)
 				clang_disposeString(os);
 		}
 		free(atype);
+		free(btype);
 		res = sb_take(&out);
 		if (a->unused)
 			res = void_form(res, id);

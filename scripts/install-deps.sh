@@ -8,7 +8,7 @@ PKGS=(
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
   libdpdk-dev dpdk libpcap-dev
   csmith libcsmith-dev
-  iproute2 gnuplot-nox
+  iproute2 ethtool util-linux gnuplot-nox
 )
 
 missing=()

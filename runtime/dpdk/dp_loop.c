@@ -29,10 +29,11 @@ void dp_main_loop(unsigned (*poll)(uint64_t now_tsc))
 	while (!dp_force_quit) {
 		uint64_t now = rte_get_timer_cycles();
 		unsigned work = poll(now) + dp_control_poll(now);
+		uint64_t cur = traffic_signature();
 
 		dp_status_tick(now);
-		if (traffic_signature() != sig) {
-			sig = traffic_signature();
+		if (cur != sig) {
+			sig = cur;
 			last_change = now;
 			seen = true;
 		}

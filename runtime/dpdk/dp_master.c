@@ -370,14 +370,43 @@ static void to_worker(unsigned c, struct rte_mbuf *m)
 	}
 }
 
+/* One burst's packets, grouped per worker in arrival order, then one ring
+ * operation per worker (room for a whole burst was checked first). */
+struct dispatch {
+	struct rte_mbuf *m[DP_MAX_WORKERS][DP_BURST];
+	unsigned n[DP_MAX_WORKERS];
+};
+
+static void dispatch_flush(struct dispatch *d)
+{
+	for (unsigned c = 0; c < ms.n; c++) {
+		unsigned k = d->n[c], q;
+
+		if (!k)
+			continue;
+		q = rte_ring_sp_enqueue_burst(ms.w[c].in, (void **)d->m[c], k, NULL);
+		if (q < k) {
+			DP_ADD(tx_drop, k - q);
+			rte_pktmbuf_free_bulk(d->m[c] + q, k - q);
+		}
+		d->n[c] = 0;
+	}
+}
+
 static unsigned rx_il(void)
 {
 	struct rte_mbuf *pkts[DP_BURST];
+	struct dispatch d;
+	uint64_t now_tsc = 0;
 	unsigned n;
 
 	if (dp_cfg.il_port == DP_NO_PORT || !workers_have_room())
 		return 0;
 	n = rte_eth_rx_burst(dp_cfg.il_port, 0, pkts, DP_BURST);
+	if (!n)
+		return 0;
+	now_tsc = rte_get_timer_cycles(); /* one clock read per burst */
+	memset(d.n, 0, sizeof(d.n));
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct ftmb_wire_view v;
@@ -392,17 +421,18 @@ static unsigned rx_il(void)
 				: dp_flow_hash(v.frame, v.frame_len) % ms.n;
 			if (!ms.il.up)
 				dp_peer_seen(&ms.il, 0);
-			ms.il.last_seen_tsc = rte_get_timer_cycles();
+			ms.il.last_seen_tsc = now_tsc;
 			/* drop Ethernet padding after the FTMB payload */
 			rte_pktmbuf_trim(m, (uint16_t)(m->data_len - FTMB_ETH_HLEN -
 				sizeof(struct ftmb_hdr) - v.hdr->length));
-			to_worker(c, m);
+			d.m[c][d.n[c]++] = m;
 			continue;
 		}
 		if (v.type == FTMB_W_HB && dp_hb_from(&v, FTMB_ROLE_IL)) {
 			DP_INC(hb_rx);
 			dp_peer_seen(&ms.il, ((const struct ftmb_w_hb *)v.body)->epoch);
 		} else if (v.type >= FTMB_W_EXT_FIRST) {
+			dispatch_flush(&d); /* what came before it reaches the workers first */
 			dp_ext_frame(dp_cfg.il_port, m, &v);
 			continue;
 		} else {
@@ -410,6 +440,7 @@ static unsigned rx_il(void)
 		}
 		rte_pktmbuf_free(m);
 	}
+	dispatch_flush(&d);
 	return n;
 }
 

@@ -42,9 +42,11 @@ static struct {
 	struct dp_peer master;
 	bool ack_now;
 	uint64_t last_acked_sum;
-	uint64_t next_ack, next_hb, next_autotrim;
+	uint64_t next_ack, next_hb, next_autotrim, next_sweep;
 	uint64_t last_released[FTMB_WIRE_MAX_CORES]; /* input id, per core */
 	FILE *ev;
+	uint64_t now_tsc;      /* TSC read once per poll (hold/release stamps) */
+	uint64_t ns_per_tsc_q32; /* 1e9 / hz in 32.32 fixed point              */
 	struct rte_mbuf *out[2][DP_BURST];
 	unsigned nout[2];
 } ol;
@@ -73,8 +75,8 @@ static void on_release(void *arg, unsigned core, uint64_t pkt_id, uint32_t out_i
 	}
 	DP_INC(released);
 	ol.last_released[core] = pkt_id;
-	DP_ADD(release_ns_sum, (rte_get_timer_cycles() - *dp_mbuf_ts(m)) * 1000000000ull /
-			       rte_get_timer_hz());
+	DP_ADD(release_ns_sum, (uint64_t)(((unsigned __int128)(ol.now_tsc - *dp_mbuf_ts(m)) *
+					    ol.ns_per_tsc_q32) >> 32));
 	if (ol.ev) {
 		const uint64_t *R = ftmb_ol_R(ol.st);
 		fprintf(ol.ev, "R %u %" PRIu64 " %u", core, pkt_id, out_idx);
@@ -224,7 +226,7 @@ static void on_data(struct rte_mbuf *m, const struct ftmb_wire_view *v)
 	rte_pktmbuf_adj(m, hdr);
 	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - d->frame_len));
 	m->port = (uint16_t)port;
-	*dp_mbuf_ts(m) = rte_get_timer_cycles();
+	*dp_mbuf_ts(m) = ol.now_tsc;
 	if (ftmb_ol_hold(ol.st, core, pkt_id, out_idx, V, m) != 0) {
 		DP_INC(hold_full);
 		DP_LOG_RL(WARNING, "OL: hold FIFO of core %u full (--hold-cap %u), dropped\n",
@@ -240,6 +242,8 @@ static unsigned rx_master(uint64_t now_tsc)
 	struct rte_mbuf *pkts[DP_BURST];
 	unsigned n = rte_eth_rx_burst(ol.master_port, 0, pkts, DP_BURST);
 
+	if (n)
+		ol.now_tsc = rte_get_timer_cycles();
 	(void)now_tsc;
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -305,11 +309,18 @@ static void autotrim(uint64_t now_tsc)
 
 unsigned dp_ol_poll(uint64_t now_tsc)
 {
-	unsigned work = rx_master(now_tsc);
+	unsigned got = rx_master(now_tsc), work = got;
 
-	if (ol.st && ol.synced) {
+	/* Only a frame from the master (PALS: R grows; DATA: a new head;
+	 * SYNC) can make a held packet releasable, and a sweep releases all
+	 * that can go: an empty poll skips it (a sweep every 100 us anyway). */
+	if (ol.st && ol.synced && (got || now_tsc >= ol.next_sweep)) {
+		ol.next_sweep = now_tsc + dp_us_to_tsc(100);
+		ol.now_tsc = rte_get_timer_cycles();
 		work += (unsigned)ftmb_ol_release_poll_all(ol.st, on_release, NULL);
 		flush_out();
+	}
+	if (ol.st && ol.synced) {
 		autotrim(now_tsc);
 		if (ol.ack_now || now_tsc >= ol.next_ack) {
 			uint64_t sum = 0;
@@ -333,6 +344,7 @@ unsigned dp_ol_poll(uint64_t now_tsc)
 int dp_ol_init(uint64_t epoch)
 {
 	ol.epoch = epoch;
+	ol.ns_per_tsc_q32 = (uint64_t)(((unsigned __int128)1000000000ull << 32) / dp_tsc_hz);
 	ol.master_port = dp_cfg.master_port;
 	ol.master.name = "master";
 	if (ol.master_port == DP_NO_PORT)
@@ -353,6 +365,7 @@ int dp_ol_init(uint64_t epoch)
 void dp_ol_fini(void)
 {
 	if (ol.st) {
+		ol.now_tsc = rte_get_timer_cycles();
 		ftmb_ol_release_poll_all(ol.st, on_release, NULL);
 		flush_out();
 	}

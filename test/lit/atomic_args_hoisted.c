@@ -17,7 +17,7 @@ void f(void)
 // CHECK: __attribute__((weak)) ftmb_var_t __ftmb_var_which = FTMB_VAR_INIT(0xce989e88581f9422ULL, "which");
 // CHECK-LABEL: void f(void)
 // CHECK-NEXT: {
-// CHECK-NEXT: ({ __auto_type __ftmb_a2_0 = (&counters[({ __ftmb_begin(&__ftmb_var_which); __auto_type __ftmb_r1 = which; __ftmb_end_read(&__ftmb_var_which); __ftmb_r1; })]); __ftmb_begin(&__ftmb_var_counters); atomic_fetch_add(__ftmb_a2_0, 1); __ftmb_end_atomic(&__ftmb_var_counters); });
+// CHECK-NEXT: ({ __auto_type __ftmb_a2_0 = ((void)0, &counters[({ __ftmb_begin(&__ftmb_var_which); __auto_type __ftmb_r1 = which; __ftmb_end_read(&__ftmb_var_which); __ftmb_r1; })]); __ftmb_begin(&__ftmb_var_counters); atomic_fetch_add(__ftmb_a2_0, 1); __ftmb_end_atomic(&__ftmb_var_counters); });
 // CHECK-NEXT: }
 // CHECK: #line 1 "<ftmb registry of atomic_args_hoisted.c>"
 // CHECK: { 0x87c95941ec75cf30ULL, "counters", (void *)&counters, sizeof(counters) },

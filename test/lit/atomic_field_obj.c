@@ -13,7 +13,7 @@ void f(struct stats *s)
 
 // CHECK-LABEL: void f(struct stats *s)
 // CHECK-NEXT: {
-// CHECK-NEXT: ({ __auto_type __ftmb_o1 = (s); ftmb_var_t *__ftmb_d1 = __ftmb_obj(0x1a549d461aa35093ULL, "struct stats", __ftmb_o1); __auto_type __ftmb_a1_0 = (&__ftmb_o1->pkts); __ftmb_begin(__ftmb_d1); atomic_fetch_add(__ftmb_a1_0, 1); __ftmb_end_atomic(__ftmb_d1); });
+// CHECK-NEXT: ({ __auto_type __ftmb_o1 = (s); ftmb_var_t *__ftmb_d1 = __ftmb_obj(0x1a549d461aa35093ULL, "struct stats", __ftmb_o1); __auto_type __ftmb_a1_0 = ((void)0, &__ftmb_o1->pkts); __ftmb_begin(__ftmb_d1); atomic_fetch_add(__ftmb_a1_0, 1); __ftmb_end_atomic(__ftmb_d1); });
 // CHECK-NEXT: }
 // CHECK: #line 1 "<ftmb registry of atomic_field_obj.c>"
 // CHECK: __ftmb_register_tu("atomic_field_obj.c", FTMB_ABI_VERSION, (struct ftmb_global *)0, 0, (ftmb_var_t *const *)0, 0);

@@ -3,7 +3,8 @@
 // RUN: %gcc_strict %t.c
 // RUN: %clang_strict %t.c
 // Bitfields have no address: the enclosing struct is addressed instead, and
-// the temporary has the field's declared type (gcc rejects __auto_type here).
+// the result temporary has the type of the promoted value, __typeof__(+(...))
+// (gcc rejects __auto_type on a bit-field).
 #include <ftmb.h>
 struct flags { unsigned a : 3, b : 5; };
 __ftmb_shared struct flags fl;
@@ -15,7 +16,7 @@ unsigned f(void)
 // CHECK: __attribute__((weak)) ftmb_var_t __ftmb_var_fl = FTMB_VAR_INIT(0x08985807b541d18fULL, "fl");
 // CHECK-LABEL: unsigned f(void)
 // CHECK-NEXT: {
-// CHECK-NEXT: return ({ __auto_type __ftmb_p1 = &(fl); __ftmb_begin(&__ftmb_var_fl); unsigned int __ftmb_r1 = __ftmb_p1->b; __ftmb_end_read(&__ftmb_var_fl); __ftmb_r1; });
+// CHECK-NEXT: return ({ __auto_type __ftmb_p1 = &(fl); __ftmb_begin(&__ftmb_var_fl); __typeof__(+(__ftmb_p1->b)) __ftmb_r1 = __ftmb_p1->b; __ftmb_end_read(&__ftmb_var_fl); __ftmb_r1; });
 // CHECK-NEXT: }
 // CHECK: #line 1 "<ftmb registry of bitfield_read.c>"
 // CHECK: { 0x08985807b541d18fULL, "fl", (void *)&fl, sizeof(fl) },

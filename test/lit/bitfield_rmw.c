@@ -18,7 +18,7 @@ int f(void)
 // CHECK-NEXT: {
 // CHECK-NEXT: ({ __auto_type __ftmb_p1 = &(fl); __ftmb_begin(&__ftmb_var_fl); __ftmb_p1->a++; __ftmb_end_rmw(&__ftmb_var_fl); });
 // CHECK-NEXT: ({ __auto_type __ftmb_p2 = &(fl); __auto_type __ftmb_v2 = (2); __ftmb_begin(&__ftmb_var_fl); (__ftmb_p2->b += __ftmb_v2); __ftmb_end_rmw(&__ftmb_var_fl); });
-// CHECK-NEXT: return ({ __auto_type __ftmb_p3 = &(fl); __ftmb_begin(&__ftmb_var_fl); int __ftmb_r3 = __ftmb_p3->b; __ftmb_end_read(&__ftmb_var_fl); __ftmb_r3; });
+// CHECK-NEXT: return ({ __auto_type __ftmb_p3 = &(fl); __ftmb_begin(&__ftmb_var_fl); __typeof__(+(__ftmb_p3->b)) __ftmb_r3 = __ftmb_p3->b; __ftmb_end_read(&__ftmb_var_fl); __ftmb_r3; });
 // CHECK-NEXT: }
 // CHECK: #line 1 "<ftmb registry of bitfield_rmw.c>"
 // CHECK: { 0x08985807b541d18fULL, "fl", (void *)&fl, sizeof(fl) },

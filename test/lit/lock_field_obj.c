@@ -16,7 +16,7 @@ int f(struct table *t)
 
 // CHECK-LABEL: int f(struct table *t)
 // CHECK-NEXT: {
-// CHECK-NEXT: ({ __auto_type __ftmb_o1 = (t); ftmb_var_t *__ftmb_d1 = __ftmb_obj(0x0dd51b11993142c4ULL, "struct table", __ftmb_o1); __auto_type __ftmb_a1_0 = (&__ftmb_o1->lock); __ftmb_lock_begin(__ftmb_d1); __auto_type __ftmb_r1 = pthread_mutex_lock(__ftmb_a1_0); __ftmb_lock_end(__ftmb_d1, __ftmb_r1 == 0); });
+// CHECK-NEXT: ({ __auto_type __ftmb_o1 = (t); ftmb_var_t *__ftmb_d1 = __ftmb_obj(0x0dd51b11993142c4ULL, "struct table", __ftmb_o1); __auto_type __ftmb_a1_0 = ((void)0, &__ftmb_o1->lock); __ftmb_lock_begin(__ftmb_d1); __auto_type __ftmb_r1 = pthread_mutex_lock(__ftmb_a1_0); __ftmb_lock_end(__ftmb_d1, __ftmb_r1 == 0); });
 // CHECK-NEXT: int n = ({ __auto_type __ftmb_o2 = (t); ftmb_var_t *__ftmb_d2 = __ftmb_obj(0x0dd51b11993142c4ULL, "struct table", __ftmb_o2); __auto_type __ftmb_p2 = &(__ftmb_o2->n); __ftmb_begin(__ftmb_d2); __auto_type __ftmb_r2 = (*__ftmb_p2); __ftmb_end_read(__ftmb_d2); __ftmb_r2; });
 // CHECK-NEXT: pthread_mutex_unlock(&t->lock);
 // CHECK-NEXT: return n;

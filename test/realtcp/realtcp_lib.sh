@@ -23,13 +23,15 @@
 # other host's MAC: frames cross the middlebox unchanged at L2, and no ARP
 # is needed (the NAT drops everything but IPv4 TCP/UDP). Offloads are off
 # on all four veth ends so every frame carries its real checksums and no
-# segment is larger than the MTU. The root-side ends have no address: the
-# only path between the namespaces is through the DPDK processes.
+# segment is larger than the MTU. The middle ends ($RI, $RO) have no
+# address: the only path between the hosts is through the DPDK processes.
 #
 # Provides (besides test/pipeline/lib.sh: T, EAL_BASE, fail, prefix,
 # counter, need_stat, run_bg and the cleanup at exit):
-#   start_server / start_client / start_sniffers / check_results
-#   start_unprotected, start_master, start_ol N, start_il
+#   start_sniffers, start_server, start_client, finish_transfer, check_sniffers
+#   start_unprotected, start_protected (master, OL 1, IL), start_ol N
+#   launch_role (retries an af_packet fanout clash), host_frames
+#   fail: also saves the live roles' telemetry in $T
 #   stop_pid PID: SIGTERM, bounded wait, then SIGKILL
 #   wait_until SECONDS DESCRIPTION COMMAND...: poll COMMAND every 0.1 s
 #   telemetry PREFIX_NAME COUNTER: a live counter of a running role
@@ -55,7 +57,6 @@ source "$RT_ROOT/test/pipeline/lib.sh"
 # our own EAL options (the mbuf pool plus af_packet and memif ports need
 # more memory than the pipeline tests' captures)
 EAL_BASE="--no-huge -m 512 --no-pci --log-level=ftmb:info"
-T_START=$(date +%s.%N)
 
 NSI=ftmbtcp-in-$$ NSO=ftmbtcp-out-$$ NSM=ftmbtcp-mb-$$
 # in_ns NS: the command prefix that runs a program in namespace NS.
@@ -213,7 +214,7 @@ launch_role() {
 	done
 	fail "$(basename "$log" .log): af_packet fanout id taken 6 times"
 }
-DPC=(--run-ms 120000 --idle-sleep-max-us 200 --hb-us 5000
+DPC=(--run-ms 300000 --idle-sleep-max-us 200 --hb-us 5000
 	--peer-timeout-us "${FTMB_REALTCP_PEER_TIMEOUT_US:-100000}")
 # qdisc_bypass: frames sent by one af_packet socket are not seen by the
 # others on the interface (without it the IL would read the OL's outputs

@@ -1094,10 +1094,15 @@ static int run_once(const struct opts *o, uint64_t seed, unsigned kills, enum ki
 		if (o->ctl_dir)
 			take_snapshot(r);
 	}
-	if (!r->failure[0] && !r->have_dump)
+	if (!r->failure[0] && !r->have_dump) {
+		size_t held = 0;
+		for (unsigned c = 0; c < o->cores; c++)
+			held += ftmb_ol_held(r->ol, c);
 		fail(r, "timed out: sent %" PRIu64 ", released %" PRIu64 " of %" PRIu64
-		     " (master %d, backup %d, recovering %d)", r->next_id - 1, r->n_released,
-		     o->packets, r->master, r->backup, r->recovering);
+		     " (master %d, backup %d, recovering %d, OL holds %zu, %" PRIu64 " decided)",
+		     r->next_id - 1, r->n_released, o->packets, r->master, r->backup, r->recovering,
+		     held, r->gen_decided);
+	}
 	if (r->trace)
 		ftmb_ol_release_poll_all(r->ol, on_release, r);   /* stragglers before the dump */
 	if (!r->failure[0])

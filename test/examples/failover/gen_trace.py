@@ -17,8 +17,9 @@ Traffic per example (deterministic from the seed):
             interleave: a failure-free run gives every packet's verdict.
   lb        requests from clients to the VIP (192.0.2.1:80), several
             packets per flow.
-  ratelimit outbound packets of 8 tenants (/24 subnets), 5..60 each, from
-            several hosts, plus inbound packets (never limited).
+  ratelimit outbound packets of 8 tenants (/24 subnets), from several
+            hosts: odd tenants 5..20 packets (within the burst of 20), even
+            ones 25..59 (over it), plus inbound packets (never limited).
   ids       packets both ways with random lowercase payloads; about one in
             six carries exactly one of the default signatures.
 """
@@ -128,7 +129,7 @@ def gen_lb(rng):
 def gen_ratelimit(rng):
     flows = []
     for t in range(8):
-        n = rng.randrange(5, 60)
+        n = rng.randrange(5, 21) if t % 2 else rng.randrange(25, 60)   # under / over the burst of 20
         per_host = {}
         for _ in range(n):
             h = rng.randrange(1, 6)
