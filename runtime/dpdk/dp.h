@@ -202,6 +202,8 @@ uint32_t dp_flow_hash(const uint8_t *frame, uint16_t len);
 /* ---- frames ---- */
 /* Prepend Ethernet + ftmb_hdr + body_len bytes; returns the body. */
 void *dp_encap(struct rte_mbuf *m, uint8_t type, uint16_t body_len, uint16_t extra_len);
+/* A new mbuf holding a copy of frame[0..len); NULL when no mbuf is free. */
+struct rte_mbuf *dp_mbuf_copy(const void *frame, uint16_t len);
 /* New mbuf holding an FTMB frame whose body is body_len bytes. */
 struct rte_mbuf *dp_frame_new(uint8_t type, uint16_t body_len, void **body);
 /* Parse an mbuf (must be one segment); counts & logs rejects. Returns

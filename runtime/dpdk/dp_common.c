@@ -203,6 +203,23 @@ void *dp_encap(struct rte_mbuf *m, uint8_t type, uint16_t body_len, uint16_t ext
 	return p + FTMB_ETH_HLEN + sizeof(struct ftmb_hdr);
 }
 
+/* A new mbuf holding a copy of frame[0..len) (mb_emit's extra outputs). */
+struct rte_mbuf *dp_mbuf_copy(const void *frame, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
+	void *p;
+
+	if (!m)
+		return NULL;
+	p = rte_pktmbuf_append(m, len);
+	if (!p) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memcpy(p, frame, len);
+	return m;
+}
+
 struct rte_mbuf *dp_frame_new(uint8_t type, uint16_t body_len, void **body)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_pktmbuf_pool());

@@ -50,20 +50,13 @@ int mb_emit(unsigned core, int port, const void *frame, uint16_t len)
 {
 	struct uworker *w = RTE_PER_LCORE(cur_uworker);
 	struct rte_mbuf *m;
-	void *p;
 
 	if (!w || !w->in_packet || w->core != core || (port != 0 && port != 1) ||
 	    w->n_emit >= DP_MAX_OUTPUTS - 1 || len < FTMB_ETH_HLEN)
 		return -1;
-	m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
+	m = dp_mbuf_copy(frame, len);
 	if (!m)
 		return -1;
-	p = rte_pktmbuf_append(m, len);
-	if (!p) {
-		rte_pktmbuf_free(m);
-		return -1;
-	}
-	memcpy(p, frame, len);
 	m->port = (uint16_t)port;
 	w->n_emit++;
 	out_enqueue(m);
