@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # bench/dataplane.sh BUILD_DIR: the protected dataplane against the
-# unprotected host, single process, 2 lcores (main: I/O; one master core),
-# same built-in generator and sink (--gen-pkts, docs/runtime.md), in one run.
+# unprotected host, single process, 2 lcores, same built-in generator and
+# sink (--gen-pkts, docs/runtime.md), in one run. Unprotected: lcore 0 runs
+# the generator and RX/TX, lcore 1 the middlebox. Protected (--role single):
+# lcore 0 runs the generator, the input and the output logger, lcore 1 the
+# master, its I/O included (one core: "worker I/O", docs/runtime.md).
 # For each middlebox E (the examples that are built, and the pipeline tests'
 # forwarder `testfwd`), CSV rows on stdout:
 #   throughput_ratio_E          protected / unprotected packets per second
@@ -13,7 +16,7 @@
 #                               latency of the path, not of queueing;
 #                               medians over BENCH_LAT_ROUNDS alternating runs)
 #   pals_per_packet_E           PALs the master made per input packet
-# Environment: BENCH_PKTS (300000), BENCH_LAT_PKTS (20000), BENCH_ROUNDS (5),
+# Environment: BENCH_PKTS (1000000), BENCH_LAT_PKTS (20000), BENCH_ROUNDS (5),
 # BENCH_LAT_ROUNDS (3), BENCH_WINDOW (64), BENCH_ONLY ("testfwd nat": only
 # these middleboxes). Busy-polling on a shared 2-CPU
 # machine is noisy: the rounds alternate unprotected and protected and the
@@ -21,7 +24,7 @@
 # is visible next to the median.
 set -uo pipefail
 build=$(cd "${1:-build}" && pwd)
-PKTS=${BENCH_PKTS:-300000}
+PKTS=${BENCH_PKTS:-1000000} # a run of 0.2-0.5 s: start-up effects stay small
 LAT_PKTS=${BENCH_LAT_PKTS:-20000}
 ROUNDS=${BENCH_ROUNDS:-5}
 LAT_ROUNDS=${BENCH_LAT_ROUNDS:-3}

@@ -55,6 +55,7 @@ enum dp_role {
 	DP_ROLE_OL,
 	DP_ROLE_SINGLE,
 	DP_ROLE_UNPROTECTED,
+	DP_ROLE_BACKUP,          /* warm backup (dp_ckpt_backup.c)             */
 };
 
 enum dp_log_full { DP_LOG_FULL_EVICT = 0, DP_LOG_FULL_DROP = 1 };
@@ -90,6 +91,14 @@ struct dp_config {
 	/* OL */
 	uint32_t hold_cap;       /* held packets per core                      */
 	const char *event_log;   /* OL: release/PAL event log (tests)          */
+	/* checkpoints and recovery (dp_ckpt_*.c, docs/recovery.md) */
+	uint16_t backup_port;    /* IL/OL: link to the backup                  */
+	const char *ckpt_peer;   /* master: backup's HOST:PORT (TCP ckpt, UDP hb) */
+	const char *ckpt_listen; /* backup: HOST:PORT to listen on             */
+	uint32_t ckpt_interval_ms; /* master: checkpoint period               */
+	uint32_t hb_timeout_ms;  /* backup: master dead after this silence     */
+	uint32_t ckpt_throttle_us; /* tests: writer sleeps this per MiB        */
+	uint32_t ckpt_inject_bad;  /* tests: backup sends N rounds of bad ext frames */
 	/* all */
 	uint32_t idle_sleep_max_us; /* 0: busy poll                            */
 	bool status;             /* one status line per second                */
@@ -101,6 +110,7 @@ struct dp_config {
 	uint32_t gen_window;     /* packets in flight (closed loop)           */
 	uint16_t gen_len;
 	const char *gen_report;  /* write results here (key=value lines)      */
+	uint32_t link_ring;      /* single: slots of the role links (0: 4096) */
 };
 
 extern struct dp_config dp_cfg;
@@ -117,6 +127,7 @@ extern volatile bool dp_force_quit;
 	X(il_log_full)     /* IL: packets dropped/evicted: log at bound    */ \
 	X(il_ticks)        /* IL: tick records injected                    */ \
 	X(il_replayed)     /* IL: records re-sent by il_replay_from        */ \
+	X(il_too_long)     /* IL: frames too long to log and re-send       */ \
 	X(pkts_in)         /* master: input packets processed              */ \
 	X(ticks_in)        /* master: ticks processed                      */ \
 	X(direct_in)       /* master: packets taken from the direct port   */ \
@@ -150,7 +161,16 @@ extern volatile bool dp_force_quit;
 	X(il_log_records)  /* IL: records in the log (gauge)               */ \
 	X(ol_pals_stored)  /* OL: PALs stored (gauge)                      */ \
 	X(unacked_pals)    /* master: PALs awaiting ack (gauge)            */ \
-	X(quiesces)        /* master: quiesce callbacks run                */
+	X(quiesces)        /* master: quiesce callbacks run                */ \
+	X(ckpt_started)    /* master: checkpoints forked                   */ \
+	X(ckpt_confirmed)  /* master: COVERs from the backup               */ \
+	X(ckpt_failed)     /* master: writer failed / fork failed          */ \
+	X(ckpt_accepted)   /* backup: complete, valid images stored        */ \
+	X(ckpt_rejected)   /* backup: complete images refused              */ \
+	X(ckpt_aborted)    /* backup: half-received images dropped         */ \
+	X(covers)          /* IL/OL: COVERs applied (trims)                */ \
+	X(takeovers)       /* takeovers done (backup) / served (IL, OL)    */ \
+	X(cut_pals)        /* OL: PALs sent to / backup: received for a cut */
 
 struct dp_counters {
 #define DP_X(n) uint64_t n;
@@ -158,8 +178,13 @@ struct dp_counters {
 #undef DP_X
 };
 extern struct dp_counters dp_stats;
-#define DP_INC(n) (dp_stats.n++)
-#define DP_ADD(n, v) (dp_stats.n += (v))
+/* The block this thread counts into: &dp_stats, except on a thread that
+ * does a role's I/O next to the main lcore (--role single: the master's
+ * I/O on its worker lcore), which counts into a block of its own that the
+ * main lcore folds into dp_stats (so no counter has two plain writers). */
+extern __thread struct dp_counters *dp_cnt;
+#define DP_INC(n) (dp_cnt->n++)
+#define DP_ADD(n, v) (dp_cnt->n += (v))
 /* Counters bumped by workers (several threads). */
 #define DP_ATOMIC_ADD(n, v) __atomic_fetch_add(&dp_stats.n, (v), __ATOMIC_RELAXED)
 
@@ -196,6 +221,48 @@ void dp_tx(uint16_t port, struct rte_mbuf **m, unsigned n);
 void dp_tx_ctl(uint16_t port, struct rte_mbuf *m);
 unsigned dp_tx_some(uint16_t port, struct rte_mbuf **m, unsigned n);
 
+/* A burst that another lcore wrote (a ring port, a worker ring): ask for
+ * the lines each packet will need a few packets ahead, so the cache misses
+ * overlap instead of coming one per packet. The data's address is not read
+ * from the mbuf (that would wait for the header's miss first): an mbuf of
+ * this program's pool (dp_pktmbuf_pool: no private area) has its buffer
+ * right after struct rte_mbuf, its data RTE_PKTMBUF_HEADROOM into it, and
+ * the FTMB headers that roles prepend in the line before that. A guess
+ * that is wrong (another pool) costs a useless prefetch, nothing else.
+ * Used alike by the protected and the unprotected programs wherever a
+ * burst crosses lcores (hdrs: also the line before the data, for frames
+ * that carry FTMB headers). */
+#define DP_PREFETCH_AHEAD 8
+static inline void dp_prefetch_pkt(const struct rte_mbuf *m, bool hdrs)
+{
+	const uint8_t *buf = (const uint8_t *)m + sizeof(struct rte_mbuf);
+
+	rte_prefetch0(m);
+	if (hdrs)
+		rte_prefetch0(buf + RTE_PKTMBUF_HEADROOM - RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(buf + RTE_PKTMBUF_HEADROOM);
+}
+static inline void dp_prefetch_burst(struct rte_mbuf **m, unsigned n, bool hdrs)
+{
+	for (unsigned i = 0; i < n && i < DP_PREFETCH_AHEAD; i++)
+		dp_prefetch_pkt(m[i], hdrs);
+}
+/* In the loop over such a burst, at packet i: packet i + DP_PREFETCH_AHEAD. */
+static inline void dp_prefetch_next(struct rte_mbuf **m, unsigned i, unsigned n, bool hdrs)
+{
+	if (i + DP_PREFETCH_AHEAD < n)
+		dp_prefetch_pkt(m[i + DP_PREFETCH_AHEAD], hdrs);
+}
+
+/* Cut the tail of a one-segment mbuf (rte_pktmbuf_trim also walks to the
+ * last segment, reading the mbuf's second cache line, which the lcore
+ * that wrote the frame still holds). */
+static inline void dp_trim1(struct rte_mbuf *m, uint16_t len)
+{
+	m->data_len = (uint16_t)(m->data_len - len);
+	m->pkt_len -= len;
+}
+
 /* ---- flow hash (deterministic, direction-specific) ---- */
 uint32_t dp_flow_hash(const uint8_t *frame, uint16_t len);
 
@@ -206,6 +273,11 @@ void *dp_encap(struct rte_mbuf *m, uint8_t type, uint16_t body_len, uint16_t ext
 struct rte_mbuf *dp_mbuf_copy(const void *frame, uint16_t len);
 /* New mbuf holding an FTMB frame whose body is body_len bytes. */
 struct rte_mbuf *dp_frame_new(uint8_t type, uint16_t body_len, void **body);
+/* The same, but only the first zero_len bytes of the body (and the
+ * Ethernet padding) are zeroed: for a caller that writes the rest (PAL
+ * batches, logged frames), which need not pay for clearing it first. */
+struct rte_mbuf *dp_frame_new_part(uint8_t type, uint16_t body_len, uint16_t zero_len,
+				   void **body);
 /* Parse an mbuf (must be one segment); counts & logs rejects. Returns
  * FTMB_WIRE_OK or an error. */
 int dp_parse(struct rte_mbuf *m, struct ftmb_wire_view *v, const char *from);
@@ -249,6 +321,7 @@ void dp_status_tick(uint64_t now_tsc);
 int dp_il_init(uint64_t epoch);
 unsigned dp_il_poll(uint64_t now_tsc);
 int dp_master_init(unsigned n_workers, uint64_t epoch);
+int dp_master_init_restored(unsigned n_workers, uint64_t epoch); /* backup: no mb_init */
 unsigned dp_master_poll(uint64_t now_tsc);
 int dp_master_worker_main(void *arg);
 void dp_master_fini(void);

@@ -24,6 +24,9 @@ struct dp_config dp_cfg = {
 	.master_port = DP_NO_PORT,
 	.il_port = DP_NO_PORT,
 	.ol_port = DP_NO_PORT,
+	.backup_port = DP_NO_PORT,
+	.ckpt_interval_ms = 50,
+	.hb_timeout_ms = 50,
 	.tick_us = 0,
 	.tick_cores = 1,
 	.hb_us = 1000,
@@ -69,8 +72,12 @@ static void usage(void)
 "  --log-bytes N  --log-full evict|drop  --wait-protected  --rate-pps N\n"
 "master: --drop-pals N  --seed N  --direct-after-il-loss  --quiesce-every-ms N\n"
 "output logger: --hold-cap N  --event-log FILE\n"
+"checkpoints: --backup-port P (IL, OL)  --ckpt-peer HOST:PORT (master)\n"
+"  --role backup --ckpt-listen HOST:PORT --il-port P --ol-port P\n"
+"  --ckpt-interval-ms N  --hb-timeout-ms N  --ckpt-throttle-us N  --ckpt-inject-bad N\n"
 "all: --idle-sleep-max-us N  --status  --run-ms N  --stop-after-idle-ms N\n"
-"bench: --gen-pkts N --gen-flows N --gen-window N --gen-len N --gen-report FILE\n",
+"bench: --gen-pkts N --gen-flows N --gen-window N --gen-len N --gen-report FILE\n"
+"single: --link-ring N (slots of the IL->master->OL net_ring links, default 4096)\n",
 		prog_name);
 }
 
@@ -108,6 +115,7 @@ static enum dp_role parse_role(const char *s)
 	if (!strcmp(s, "ol")) return DP_ROLE_OL;
 	if (!strcmp(s, "single")) return DP_ROLE_SINGLE;
 	if (!strcmp(s, "unprotected")) return DP_ROLE_UNPROTECTED;
+	if (!strcmp(s, "backup")) return DP_ROLE_BACKUP;
 	usage();
 	rte_exit(EXIT_FAILURE, "--role: unknown role '%s' (il, master, ol, single)\n", s);
 }
@@ -118,7 +126,9 @@ enum {
 	O_HB_US, O_PEER_TIMEOUT, O_ACK_US, O_RESEND_US, O_LOG_BYTES, O_LOG_FULL,
 	O_WAIT_PROT, O_RATE, O_DROP_PALS, O_SEED, O_HOLD_CAP, O_EVENT_LOG,
 	O_IDLE, O_STATUS, O_RUN_MS, O_STOP_IDLE, O_GEN_PKTS, O_GEN_FLOWS,
-	O_GEN_WINDOW, O_GEN_LEN, O_GEN_REPORT, O_HELP, O_DIRECT_AFTER, O_QUIESCE,
+	O_GEN_WINDOW, O_GEN_LEN, O_GEN_REPORT, O_LINK_RING, O_HELP, O_DIRECT_AFTER, O_QUIESCE,
+	O_BACKUP_PORT, O_CKPT_PEER, O_CKPT_LISTEN, O_CKPT_INTERVAL, O_HB_TIMEOUT,
+	O_CKPT_THROTTLE, O_CKPT_INJECT_BAD,
 };
 
 static const struct option long_opts[] = {
@@ -156,7 +166,15 @@ static const struct option long_opts[] = {
 	{"gen-window", required_argument, 0, O_GEN_WINDOW},
 	{"gen-len", required_argument, 0, O_GEN_LEN},
 	{"gen-report", required_argument, 0, O_GEN_REPORT},
+	{"link-ring", required_argument, 0, O_LINK_RING},
 	{"help", no_argument, 0, O_HELP},
+	{"backup-port", required_argument, 0, O_BACKUP_PORT},
+	{"ckpt-peer", required_argument, 0, O_CKPT_PEER},
+	{"ckpt-listen", required_argument, 0, O_CKPT_LISTEN},
+	{"ckpt-interval-ms", required_argument, 0, O_CKPT_INTERVAL},
+	{"hb-timeout-ms", required_argument, 0, O_HB_TIMEOUT},
+	{"ckpt-throttle-us", required_argument, 0, O_CKPT_THROTTLE},
+	{"ckpt-inject-bad", required_argument, 0, O_CKPT_INJECT_BAD},
 	{0, 0, 0, 0},
 };
 
@@ -232,6 +250,30 @@ void dp_app_start(int argc, char **argv, enum dp_role default_role)
 		case O_GEN_WINDOW: dp_cfg.gen_window = (uint32_t)num("gen-window", optarg, 16384); break;
 		case O_GEN_LEN: dp_cfg.gen_len = (uint16_t)num("gen-len", optarg, 1500); break;
 		case O_GEN_REPORT: dp_cfg.gen_report = optarg; break;
+		case O_LINK_RING:
+			dp_cfg.link_ring = (uint32_t)num("link-ring", optarg, 65536);
+			if (dp_cfg.link_ring < 2 || !rte_is_power_of_2(dp_cfg.link_ring))
+				rte_exit(EXIT_FAILURE, "--link-ring: a power of 2, 2..65536\n");
+			break;
+		case O_BACKUP_PORT: dp_cfg.backup_port = PORT("backup-port"); break;
+		case O_CKPT_PEER: dp_cfg.ckpt_peer = optarg; break;
+		case O_CKPT_LISTEN: dp_cfg.ckpt_listen = optarg; break;
+		case O_CKPT_INTERVAL:
+			dp_cfg.ckpt_interval_ms = (uint32_t)num("ckpt-interval-ms", optarg, 3600000);
+			if (!dp_cfg.ckpt_interval_ms)
+				rte_exit(EXIT_FAILURE, "--ckpt-interval-ms: at least 1\n");
+			break;
+		case O_HB_TIMEOUT:
+			dp_cfg.hb_timeout_ms = (uint32_t)num("hb-timeout-ms", optarg, 600000);
+			if (!dp_cfg.hb_timeout_ms)
+				rte_exit(EXIT_FAILURE, "--hb-timeout-ms: at least 1\n");
+			break;
+		case O_CKPT_THROTTLE:
+			dp_cfg.ckpt_throttle_us = (uint32_t)num("ckpt-throttle-us", optarg, 1000000);
+			break;
+		case O_CKPT_INJECT_BAD:
+			dp_cfg.ckpt_inject_bad = (uint32_t)num("ckpt-inject-bad", optarg, 1000);
+			break;
 		case O_HELP: usage(); exit(0);
 		default: usage(); rte_exit(EXIT_FAILURE, "bad option\n");
 		}

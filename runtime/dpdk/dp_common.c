@@ -16,7 +16,8 @@
 
 RTE_LOG_REGISTER_DEFAULT(ftmb_dp_logtype, INFO);
 
-struct dp_counters dp_stats;
+struct dp_counters dp_stats __rte_cache_aligned;
+__thread struct dp_counters *dp_cnt = &dp_stats;
 uint64_t dp_tsc_hz = 1;
 int dp_ts_dynfield = -1;
 
@@ -220,27 +221,45 @@ struct rte_mbuf *dp_mbuf_copy(const void *frame, uint16_t len)
 	return m;
 }
 
-struct rte_mbuf *dp_frame_new(uint8_t type, uint16_t body_len, void **body)
+struct rte_mbuf *dp_frame_new_part(uint8_t type, uint16_t body_len, uint16_t zero_len,
+				   void **body)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_pktmbuf_pool());
-	uint16_t len = FTMB_ETH_HLEN + sizeof(struct ftmb_hdr) + body_len;
+	uint16_t hlen = FTMB_ETH_HLEN + sizeof(struct ftmb_hdr);
+	uint16_t len = hlen + body_len;
 	uint8_t *p;
 
 	if (!m) {
 		DP_ATOMIC_ADD(mbuf_fail, 1);
 		return NULL;
 	}
+	/* body 8-byte aligned (Ethernet + FTMB header = 22 bytes): a receiver
+	 * in this process (net_ring) can then use u64 fields and PAL records
+	 * in place */
+	m->data_off = (uint16_t)(RTE_ALIGN_CEIL(m->data_off + hlen, 8) - hlen);
 	if (len < 60)
 		len = 60; /* Ethernet minimum; the header's length says what counts */
 	p = (uint8_t *)rte_pktmbuf_append(m, len);
 	if (!p) {
+		/* longer than an mbuf holds (one segment): not transient */
+		DP_ATOMIC_ADD(mbuf_fail, 1);
+		DP_LOG_RL(ERR, "a %u-byte frame does not fit one mbuf\n", len);
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	memset(p, 0, len);
+	if (zero_len > body_len)
+		zero_len = body_len;
+	memset(p + hlen, 0, zero_len);
+	if (len > hlen + body_len)
+		memset(p + hlen + body_len, 0, len - hlen - body_len);
 	fill_hdr(p, type, body_len);
-	*body = p + FTMB_ETH_HLEN + sizeof(struct ftmb_hdr);
+	*body = p + hlen;
 	return m;
+}
+
+struct rte_mbuf *dp_frame_new(uint8_t type, uint16_t body_len, void **body)
+{
+	return dp_frame_new_part(type, body_len, body_len, body);
 }
 
 int dp_parse(struct rte_mbuf *m, struct ftmb_wire_view *v, const char *from)
@@ -278,7 +297,7 @@ void dp_send_hb(uint16_t port, uint8_t role, uint64_t epoch, uint32_t flags)
 	rte_pktmbuf_mtod_offset(m, struct ftmb_hdr *, FTMB_ETH_HLEN)->flags = flags;
 	hb->role = role;
 	hb->epoch = epoch;
-	hb->seq = ++seq;
+	hb->seq = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED); /* IL/OL and master may be two threads */
 	hb->ts_ns = dp_now_ns();
 	DP_INC(hb_tx);
 	dp_tx_ctl(port, m);

@@ -114,8 +114,10 @@ unsigned dp_gen_poll(uint64_t now_tsc)
 		return 0;
 	for (unsigned q = 0; q < 2; q++) {
 		unsigned n = rte_ring_sc_dequeue_burst(g.from_mb[q], (void **)b, DP_BURST, NULL);
+		dp_prefetch_burst(b, n, false);
 		uint64_t now = rte_get_timer_cycles();
 		for (unsigned i = 0; i < n; i++) {
+			dp_prefetch_next(b, i, n, false);
 			uint64_t tsc;
 			memcpy(&tsc, rte_pktmbuf_mtod_offset(b[i], uint8_t *, b[i]->data_len - 8), 8);
 			if (g.received < dp_cfg.gen_pkts)

@@ -17,11 +17,22 @@
  * master before the next checkpoint loses them) and keeps traffic flowing;
  * --log-full drop refuses the new packet instead.
  * FTMB-ethertype frames from the networks are spoofs: dropped, counted.
+ * Every logged record can be sent again (rec_to_mbuf): a frame longer than
+ * one mbuf can carry behind the FTMB headers (il.max_frame) is refused at
+ * input (il_too_long), because the backlog sends records strictly in
+ * order, and a record that could never be framed would block it, and with
+ * it all input, for good (silently, before: rec_to_mbuf's failure was not
+ * counted; test/realtcp/README.md). An mbuf shortage is counted (mbuf_fail)
+ * and retried at the next poll; a backlog that stays stuck longer than
+ * --peer-timeout-us is logged.
  */
 #include "dp.h"
 #include "ftmb_dp_hooks.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -53,8 +64,11 @@ static struct {
 	struct dp_peer master;
 	bool master_protected;
 	bool started;                /* input taken at least once          */
+	bool paused;                 /* il_pause: a takeover is under way  */
 	uint64_t next_hb, next_tick;
 	uint64_t tokens, last_refill;
+	uint16_t max_frame;          /* longest frame rec_to_mbuf can carry */
+	uint64_t backlog_since;      /* TSC the backlog last made no progress */
 } il;
 
 /* Offsets always point at a record or at head: a wrap marker means "0". */
@@ -172,13 +186,14 @@ static void fill_pkt_hdr(struct ftmb_w_pkt *p, const struct il_rec *r)
 static struct rte_mbuf *rec_to_mbuf(const struct il_rec *r)
 {
 	struct ftmb_w_pkt *p;
-	struct rte_mbuf *m = dp_frame_new(FTMB_W_PKT, (uint16_t)(sizeof(*p) + r->len), (void **)&p);
+	/* the frame is copied over the body's tail: only the header is zeroed;
+	 * NULL (counted in mbuf_fail) only when no mbuf is free: every
+	 * logged frame fits (il.max_frame) */
+	struct rte_mbuf *m = dp_frame_new_part(FTMB_W_PKT, (uint16_t)(sizeof(*p) + r->len),
+					       sizeof(*p), (void **)&p);
 
 	if (!m)
 		return NULL;
-	if (rte_pktmbuf_data_len(m) < FTMB_ETH_HLEN + sizeof(struct ftmb_hdr) + sizeof(*p) + r->len)
-		rte_pktmbuf_append(m, (uint16_t)(FTMB_ETH_HLEN + sizeof(struct ftmb_hdr) +
-						 sizeof(*p) + r->len - rte_pktmbuf_data_len(m)));
 	fill_pkt_hdr(p, r);
 	memcpy(p + 1, r + 1, r->len);
 	return m;
@@ -245,8 +260,10 @@ static unsigned rx_outside(uint8_t mb_port, uint16_t port, uint64_t now_tsc)
 		il.tokens -= n;
 	if (!n)
 		return 0;
+	dp_prefetch_burst(pkts, n, false);
 	ts = dp_now_ns(); /* one clock read per burst, none per empty poll */
 	for (unsigned i = 0; i < n; i++) {
+		dp_prefetch_next(pkts, i, n, false);
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 		struct il_rec *r;
@@ -255,6 +272,13 @@ static unsigned rx_outside(uint8_t mb_port, uint16_t port, uint64_t now_tsc)
 		DP_INC(rx_outside);
 		if (m->nb_segs != 1 || m->data_len < FTMB_ETH_HLEN) {
 			DP_INC(malformed);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(m->data_len > il.max_frame)) {
+			DP_INC(il_too_long);
+			DP_LOG_RL(WARNING, "IL: %u-byte frame dropped: the log can re-send at most "
+				  "%u bytes in one mbuf\n", m->data_len, il.max_frame);
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -342,12 +366,15 @@ int dp_il_init(uint64_t epoch)
 	il.size = dp_cfg.log_bytes;
 	if (il.size < 4096)
 		rte_exit(EXIT_FAILURE, "--log-bytes %" PRIu64 ": at least 4096\n", il.size);
-	il.buf = malloc(il.size);
-	if (!il.buf)
-		rte_exit(EXIT_FAILURE, "IL: cannot allocate a %" PRIu64 "-byte log\n", il.size);
-	/* touch every page now: a page fault per 4 KiB of log while traffic
-	 * flows costs the IL more than the copies themselves */
-	memset(il.buf, 0, il.size);
+	/* every page mapped now (MAP_POPULATE): a page fault per 4 KiB of log
+	 * while traffic flows costs the IL more than the copies themselves.
+	 * (malloc + memset did not do it: the compiler makes that calloc,
+	 * which skips zeroing fresh mmap pages, so they faulted in later.) */
+	il.buf = mmap(NULL, il.size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (il.buf == MAP_FAILED)
+		rte_exit(EXIT_FAILURE, "IL: cannot map a %" PRIu64 "-byte log: %s\n", il.size,
+			 strerror(errno));
 	il.epoch = epoch;
 	il.next_id = epoch / 1000; /* µs since 1970: larger than any earlier run's */
 	il.master_port = dp_cfg.master_port;
@@ -360,6 +387,9 @@ int dp_il_init(uint64_t epoch)
 	dp_port_setup(dp_cfg.in_port[0]);
 	dp_port_setup(dp_cfg.in_port[1]);
 	il.last_refill = rte_get_timer_cycles();
+	il.max_frame = (uint16_t)(rte_pktmbuf_data_room_size(dp_pktmbuf_pool()) -
+				  RTE_PKTMBUF_HEADROOM - FTMB_ETH_HLEN - sizeof(struct ftmb_hdr) -
+				  sizeof(struct ftmb_w_pkt));
 	return 0;
 }
 
@@ -372,10 +402,25 @@ unsigned dp_il_poll(uint64_t now_tsc)
 		dp_send_hb(il.master_port, FTMB_ROLE_IL, il.epoch, 0);
 	}
 	dp_peer_check(&il.master, now_tsc);
+	if (il.paused)
+		return work; /* input waits in the NIC, the log keeps the rest */
 	if (il.records && norm(il.cursor) != il.head) {
-		work += send_backlog();
-		if (norm(il.cursor) != il.head)
-			return work; /* the master is behind: leave input in the NIC */
+		unsigned sent = send_backlog();
+
+		work += sent;
+		if (norm(il.cursor) != il.head) {
+			/* the master is behind: leave input in the NIC; say so
+			 * when it lasts (a stalled backlog must be visible) */
+			if (sent || !il.backlog_since)
+				il.backlog_since = now_tsc;
+			else if (now_tsc - il.backlog_since > dp_us_to_tsc(dp_cfg.peer_timeout_us))
+				DP_LOG_RL(WARNING, "IL: %" PRIu64 " records wait for the master "
+					  "port for > %u us (it refuses them)\n",
+					  dp_stats.il_logged - dp_stats.il_forwarded,
+					  dp_cfg.peer_timeout_us);
+			return work;
+		}
+		il.backlog_since = 0;
 	}
 	if (dp_cfg.wait_protected && !il.started && !il.master_protected)
 		return work; /* only the start waits: later, no downtime */
@@ -411,6 +456,11 @@ int il_replay_from(uint64_t pkt_id, uint16_t port)
 		off = rec_next(off);
 	il.cursor = off;
 	return 0;
+}
+
+void il_pause(bool paused)
+{
+	il.paused = paused;
 }
 
 void il_switch_master(uint16_t port)

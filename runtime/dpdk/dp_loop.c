@@ -18,30 +18,46 @@ static uint64_t traffic_signature(void)
 	       dp_stats.malformed + dp_stats.unexpected + dp_stats.unsynced;
 }
 
+/*
+ * Per-loop work that is not per packet stays off the loop: the idle
+ * detection (--stop-after-idle-ms) reads a dozen counters that other
+ * lcores write, so it runs only when that option is set and then once
+ * every DP_LOOP_CHECK_EVERY loops (a few µs at most, against a timeout
+ * in ms); the --run-ms deadline is one compare.
+ */
+#define DP_LOOP_CHECK_EVERY 64u
+
 void dp_main_loop(unsigned (*poll)(uint64_t now_tsc))
 {
 	struct dp_idle idle = {0};
 	uint64_t hz = rte_get_timer_hz();
 	uint64_t start = rte_get_timer_cycles(), last_change = start;
+	uint64_t deadline = dp_cfg.run_ms ? start + dp_cfg.run_ms * hz / 1000 : UINT64_MAX;
+	uint64_t idle_tsc = dp_cfg.stop_after_idle_ms * hz / 1000;
 	uint64_t sig = traffic_signature();
+	unsigned loops = 0;
 	bool seen = false;
 
 	while (!dp_force_quit) {
 		uint64_t now = rte_get_timer_cycles();
 		unsigned work = poll(now) + dp_control_poll(now);
-		uint64_t cur = traffic_signature();
 
-		dp_status_tick(now);
-		if (cur != sig) {
-			sig = cur;
-			last_change = now;
-			seen = true;
+		if (dp_cfg.status)
+			dp_status_tick(now);
+		if (now > deadline)
+			break;
+		if (idle_tsc && ++loops >= DP_LOOP_CHECK_EVERY) {
+			uint64_t cur = traffic_signature();
+
+			loops = 0;
+			if (cur != sig) {
+				sig = cur;
+				last_change = now;
+				seen = true;
+			} else if (seen && now - last_change > idle_tsc) {
+				break;
+			}
 		}
-		if (dp_cfg.run_ms && now - start > dp_cfg.run_ms * hz / 1000)
-			break;
-		if (dp_cfg.stop_after_idle_ms && seen &&
-		    now - last_change > dp_cfg.stop_after_idle_ms * hz / 1000)
-			break;
 		dp_idle_step(&idle, work);
 	}
 	dp_force_quit = true;

@@ -18,6 +18,7 @@
 #include <rte_debug.h>
 
 #include "ftmb_core.h"
+#include "dp_ckpt.h"
 #include <rte_eth_ring.h>
 #include <rte_lcore.h>
 #include <rte_ring.h>
@@ -73,8 +74,12 @@ static void ring_link(const char *name, uint16_t *pa, uint16_t *pb)
 
 	snprintf(n1, sizeof(n1), "%s_ab", name);
 	snprintf(n2, sizeof(n2), "%s_ba", name);
-	ab = rte_ring_create(n1, 4096, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-	ba = rte_ring_create(n2, 4096, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	/* --link-ring: a small ring makes the senders meet backpressure
+	 * (tests of the IL's backlog path) */
+	unsigned slots = dp_cfg.link_ring ? dp_cfg.link_ring : 4096;
+
+	ab = rte_ring_create(n1, slots, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	ba = rte_ring_create(n2, slots, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (!ab || !ba)
 		rte_exit(EXIT_FAILURE, "link %s: %s\n", name, rte_strerror(rte_errno));
 	snprintf(n1, sizeof(n1), "%s_a", name);
@@ -127,23 +132,41 @@ int main(int argc, char **argv)
 			rte_exit(EXIT_FAILURE, "--quiesce-every-ms: master or single only\n");
 		dp_set_control_hook(quiesce_hook, NULL);
 	}
+	if ((dp_cfg.ckpt_peer && dp_cfg.role != DP_ROLE_MASTER && dp_cfg.role != DP_ROLE_BACKUP) ||
+	    (dp_cfg.backup_port != DP_NO_PORT && dp_cfg.role != DP_ROLE_IL &&
+	     dp_cfg.role != DP_ROLE_OL) ||
+	    (dp_cfg.ckpt_listen && dp_cfg.role != DP_ROLE_BACKUP))
+		rte_exit(EXIT_FAILURE, "--ckpt-peer: master/backup; --backup-port: il/ol; "
+			 "--ckpt-listen: backup only\n");
+	if (dp_cfg.quiesce_every_ms && dp_cfg.ckpt_peer)
+		rte_exit(EXIT_FAILURE, "--quiesce-every-ms and --ckpt-peer exclude each other\n");
 
 	switch (dp_cfg.role) {
 	case DP_ROLE_IL:
 		dp_il_init(epoch);
+		if (dp_cfg.backup_port != DP_NO_PORT)
+			dp_ckpt_il_attach();
 		dp_main_loop(dp_il_poll);
 		break;
 	case DP_ROLE_OL:
 		dp_ol_init(epoch);
+		if (dp_cfg.backup_port != DP_NO_PORT)
+			dp_ckpt_ol_attach();
 		dp_main_loop(dp_ol_poll);
 		dp_ol_fini();
 		break;
 	case DP_ROLE_MASTER:
 		dp_master_init(n_workers, epoch);
+		if (dp_cfg.ckpt_peer)
+			dp_ckpt_master_attach();
 		launch_workers();
 		dp_main_loop(dp_master_poll);
 		rte_eal_mp_wait_lcore();
 		dp_master_fini();
+		dp_ckpt_agent_stop();
+		break;
+	case DP_ROLE_BACKUP:
+		dp_ckpt_backup_main(n_workers, epoch);
 		break;
 	case DP_ROLE_SINGLE: {
 		uint16_t il_m, m_il, m_ol, ol_m;

@@ -161,7 +161,8 @@ static void on_sync(const struct ftmb_wire_view *v)
 static void on_pals(const struct ftmb_wire_view *v)
 {
 	const struct ftmb_w_pals *b = v->body;
-	struct ftmb_pal pals[FTMB_PALS_PER_FRAME];
+	struct ftmb_pal copy[FTMB_PALS_PER_FRAME];
+	const struct ftmb_pal *pals;
 	uint64_t first = b->first, skip = 0, old_r;
 	enum ftmb_batch_result res;
 
@@ -177,7 +178,12 @@ static void on_pals(const struct ftmb_wire_view *v)
 	}
 	if (first < ol.base[b->core])
 		skip = ol.base[b->core] - first;
-	memcpy(pals, v->pals + skip, (b->count - skip) * sizeof(struct ftmb_pal));
+	if (((uintptr_t)(v->pals + skip) & (_Alignof(struct ftmb_pal) - 1)) == 0) {
+		pals = (const struct ftmb_pal *)(const void *)(v->pals + skip); /* in place */
+	} else { /* e.g. memif: the receiving mbuf decides the alignment */
+		memcpy(copy, v->pals + skip, (b->count - skip) * sizeof(struct ftmb_pal));
+		pals = copy;
+	}
 	old_r = ftmb_ol_received(ol.st, b->core) + ol.base[b->core];
 	res = ftmb_ol_pal_batch(ol.st, b->core, first + skip - ol.base[b->core],
 				(uint32_t)(b->count - skip), pals);
@@ -224,7 +230,7 @@ static void on_data(struct rte_mbuf *m, const struct ftmb_wire_view *v)
 		fputc('\n', ol.ev);
 	}
 	rte_pktmbuf_adj(m, hdr);
-	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - d->frame_len));
+	dp_trim1(m, (uint16_t)(m->data_len - d->frame_len)); /* one segment: dp_parse */
 	m->port = (uint16_t)port;
 	*dp_mbuf_ts(m) = ol.now_tsc;
 	if (ftmb_ol_hold(ol.st, core, pkt_id, out_idx, V, m) != 0) {
@@ -242,10 +248,13 @@ static unsigned rx_master(uint64_t now_tsc)
 	struct rte_mbuf *pkts[DP_BURST];
 	unsigned n = rte_eth_rx_burst(ol.master_port, 0, pkts, DP_BURST);
 
-	if (n)
-		ol.now_tsc = rte_get_timer_cycles();
+	if (!n)
+		return 0;
+	dp_prefetch_burst(pkts, n, true);
+	ol.now_tsc = rte_get_timer_cycles();
 	(void)now_tsc;
 	for (unsigned i = 0; i < n; i++) {
+		dp_prefetch_next(pkts, i, n, true);
 		struct rte_mbuf *m = pkts[i];
 		struct ftmb_wire_view v;
 

@@ -37,7 +37,7 @@ static RTE_DEFINE_PER_LCORE(struct uworker *, cur_uworker);
 
 static void out_enqueue(struct rte_mbuf *m)
 {
-	while (rte_ring_mp_enqueue(uh.out, m) != 0) {
+	while (rte_ring_enqueue(uh.out, m) != 0) {
 		if (dp_force_quit) {
 			rte_pktmbuf_free(m);
 			return;
@@ -74,7 +74,10 @@ static int uworker_main(void *arg)
 	while (!dp_force_quit) {
 		unsigned n = rte_ring_sc_dequeue_burst(w->in, (void **)pkts, DP_BURST, NULL);
 
+		dp_prefetch_burst(pkts, n, false);
+
 		for (unsigned i = 0; i < n; i++) {
+			dp_prefetch_next(pkts, i, n, false);
 			struct rte_mbuf *m = pkts[i];
 			struct mb_pkt p = {
 				.data = rte_pktmbuf_mtod(m, uint8_t *),
@@ -89,7 +92,6 @@ static int uworker_main(void *arg)
 			w->n_emit = 0;
 			verdict = mb_process(&p);
 			w->in_packet = false;
-			DP_ATOMIC_ADD(pkts_in, 1);
 			if ((verdict == MB_PORT_INSIDE || verdict == MB_PORT_OUTSIDE) &&
 			    p.len <= p.cap && p.len >= FTMB_ETH_HLEN) {
 				m->data_len = m->pkt_len = p.len;
@@ -101,6 +103,8 @@ static int uworker_main(void *arg)
 					__atomic_fetch_add(&dp_gen_dropped, 1, __ATOMIC_RELAXED);
 			}
 		}
+		if (n) /* once per burst: the main lcore writes this cache line */
+			DP_ATOMIC_ADD(pkts_in, n);
 		if (dp_cfg.tick_us) {
 			uint64_t now = rte_get_timer_cycles();
 			if (now >= next_tick) {
@@ -127,7 +131,9 @@ static unsigned rx_in(uint8_t mb_port, uint16_t port)
 		if (rte_ring_free_count(uh.w[c].in) < DP_BURST)
 			return 0; /* backpressure: never wait for a worker */
 	n = rte_eth_rx_burst(port, 0, pkts, DP_BURST);
+	dp_prefetch_burst(pkts, n, false);
 	for (unsigned i = 0; i < n; i++) {
+		dp_prefetch_next(pkts, i, n, false);
 		struct rte_mbuf *m = pkts[i];
 		unsigned c;
 		DP_INC(rx_outside);
@@ -136,7 +142,7 @@ static unsigned rx_in(uint8_t mb_port, uint16_t port)
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		c = dp_flow_hash(rte_pktmbuf_mtod(m, uint8_t *), m->data_len) % uh.n;
+		c = uh.n == 1 ? 0 : dp_flow_hash(rte_pktmbuf_mtod(m, uint8_t *), m->data_len) % uh.n;
 		m->port = mb_port;
 		if (rte_ring_sp_enqueue(uh.w[c].in, m) != 0) {
 			DP_INC(tx_drop);
@@ -152,6 +158,8 @@ static unsigned tx_out(void)
 	unsigned n = rte_ring_sc_dequeue_burst(uh.out, (void **)pkts, DP_BURST, NULL);
 	unsigned no[2] = {0, 0};
 
+	for (unsigned i = 0; i < n; i++)
+		rte_prefetch0(pkts[i]); /* written by the workers' lcores */
 	for (unsigned i = 0; i < n; i++) {
 		unsigned p = pkts[i]->port & 1;
 		o[p][no[p]++] = pkts[i];
@@ -190,7 +198,9 @@ int main(int argc, char **argv)
 			 DP_MAX_WORKERS + 1);
 	if (dp_cfg.in_port[0] == DP_NO_PORT && dp_cfg.in_port[1] == DP_NO_PORT)
 		rte_exit(EXIT_FAILURE, "--in-inside and/or --in-outside is required\n");
-	uh.out = rte_ring_create("uh_out", 16384, rte_socket_id(), RING_F_SC_DEQ);
+	/* one worker: the only producer, no atomic needed (as in the master) */
+	uh.out = rte_ring_create("uh_out", 16384, rte_socket_id(),
+				 RING_F_SC_DEQ | (uh.n == 1 ? RING_F_SP_ENQ : 0));
 	if (!uh.out)
 		rte_exit(EXIT_FAILURE, "out ring: %s\n", rte_strerror(rte_errno));
 	for (unsigned i = 0; i < uh.n; i++) {

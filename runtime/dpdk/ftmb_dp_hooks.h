@@ -37,6 +37,9 @@ void il_trim(uint64_t upto_pkt_id);
  * after them. Returns 0, or -1 if pkt_id is older than the log's oldest
  * record (the replay would miss packets). */
 int il_replay_from(uint64_t pkt_id, uint16_t port);
+/* Stop (true) / resume (false) forwarding and taking input (a takeover:
+ * the old master must get nothing more; il_replay_from follows). */
+void il_pause(bool paused);
 /* Send new records to `port` from now on. */
 void il_switch_master(uint16_t port);
 uint64_t il_next_pkt_id(void);     /* id the next record will get      */
@@ -58,6 +61,15 @@ uint64_t master_last_pkt_id(unsigned core);
 uint64_t master_stream_pos(unsigned core);
 void master_set_stream_pos(unsigned core, uint64_t pos);
 bool master_protected(void);       /* OL up and synced                  */
+/* Inside a quiesce cb: every IL input id <= it has been processed by its
+ * core (a core with queued packets counts up to its last_pkt_id only). */
+uint64_t master_input_watermark(void);
+/* After a restore (dp_master_init_restored): core c already holds the
+ * effect of its inputs <= last_pkt_id[c] (replayed ones are skipped), the
+ * first PAL the OL gets from this master is at pal_pos[c] (its SYNC), and
+ * the checkpoint's watermark. */
+void master_resume_from(const uint64_t *last_pkt_id, const uint64_t *pal_pos, unsigned n,
+			uint64_t watermark);
 
 /* ---- output logger ---- */
 /* The release state (R[c], stored PALs, held FIFOs); NULL before the

@@ -14,19 +14,6 @@
 
 #include <string.h>
 
-uint16_t ftmb_wire_ethertype(const void *frame, size_t len)
-{
-	const uint8_t *p = frame;
-	uint16_t et;
-
-	if (len < FTMB_ETH_HLEN)
-		return 0;
-	et = (uint16_t)(p[12] << 8 | p[13]);
-	if (et == 0x8100 && len >= FTMB_ETH_HLEN + 4)
-		et = (uint16_t)(p[16] << 8 | p[17]);
-	return et;
-}
-
 static size_t fixed_size(int type)
 {
 	switch (type) {
