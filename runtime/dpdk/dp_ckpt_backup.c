@@ -56,11 +56,7 @@
 
 #include <rte_lcore.h>
 
-#define FTMB_ROLE_MASTER FTMB_NODE_ROLE_MASTER_
-#define FTMB_ROLE_BACKUP FTMB_NODE_ROLE_BACKUP_
 #include "ftmb_msg.h"
-#undef FTMB_ROLE_MASTER
-#undef FTMB_ROLE_BACKUP
 #include "ftmb_ckpt.h"
 #include "ftmb_ckpt_store.h"
 #include "ftmb_cut.h"

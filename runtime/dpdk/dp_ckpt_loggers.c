@@ -261,6 +261,12 @@ static void release_covered(struct ftmb_ol *st)
 	ftmb_ol_release_poll_all(st, release_before_cut, NULL);
 }
 
+static void free_held(void *arg, void *pkt)
+{
+	(void)arg;
+	rte_pktmbuf_free(pkt);
+}
+
 static void ol_apply_cut(const struct dp_w_cut *cut, const ftmb_wire_u64 *keep_end)
 {
 	struct ftmb_ol *st = ol_state();
@@ -269,14 +275,13 @@ static void ol_apply_cut(const struct dp_w_cut *cut, const ftmb_wire_u64 *keep_e
 	if (!st)
 		return;
 	release_covered(st);
-	for (unsigned c = 0; c < ftmb_ol_cores(st); c++)
-		held += ftmb_ol_held(st, c);
+	/* what is still held belongs to inputs past the checkpoint: replay
+	 * re-creates it (free the mbufs before the truncation forgets them) */
+	held = ftmb_ol_drop_held_fn(st, free_held, NULL);
 	for (unsigned c = 0; c < cut->n_cores && c < ftmb_ol_cores(st); c++) {
 		uint64_t base = ol_stream_base(c);
 		ftmb_ol_truncate(st, c, keep_end[c] > base ? keep_end[c] - base : 0);
 	}
-	/* the held mbufs are dropped by the core library without a callback:
-	 * at most --hold-cap per core, once per takeover (docs/recovery.md) */
 	dp_stats.held -= RTE_MIN(held, dp_stats.held);
 	DP_LOG(NOTICE, "OL: recovery cut applied: %" PRIu64 " held outputs of checkpointed inputs "
 	       "released, %" PRIu64 " dropped (replay re-creates them)\n", dp_stats.released - rel,

@@ -45,13 +45,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* ftmb_msg.h names the recovery node's roles like ftmb_wire.h names the
- * wire roles; keep its enumerators out of the way. */
-#define FTMB_ROLE_MASTER FTMB_NODE_ROLE_MASTER_
-#define FTMB_ROLE_BACKUP FTMB_NODE_ROLE_BACKUP_
 #include "ftmb_msg.h"
-#undef FTMB_ROLE_MASTER
-#undef FTMB_ROLE_BACKUP
 #include "ftmb_ckpt.h"
 #include "ftmb_ckpt_store.h"
 

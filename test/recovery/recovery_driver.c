@@ -724,10 +724,10 @@ static void node_message(struct run *r, int ci, const struct ftmb_msg *m, const 
 		memcpy(&c->hello, p, sizeof(c->hello));
 		c->role = (int)c->hello.role;
 		c->pid = (pid_t)c->hello.pid;
-		if (c->role == FTMB_ROLE_MASTER && r->master < 0) {
+		if (c->role == FTMB_NODE_MASTER && r->master < 0) {
 			r->master = ci;
 			r->master_pid = c->pid;
-		} else if (c->role == FTMB_ROLE_BACKUP) {
+		} else if (c->role == FTMB_NODE_BACKUP) {
 			r->backup = ci;
 			r->backup_pid = c->pid;
 			r->covers = 0;

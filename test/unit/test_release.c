@@ -111,6 +111,33 @@ void test_release_lost_dup_reordered_batch(void)
 	ftmb_ol_destroy(ol);
 }
 
+static void count_freed(void *arg, void *pkt)
+{
+	uint64_t *sum = arg;
+	*sum += (uint64_t)(uintptr_t)pkt;
+}
+
+void test_release_drop_held_frees_each(void)
+{
+	struct ftmb_ol *ol = ftmb_ol_create(2, 4);
+	uint64_t v[2] = { 1, 0 }, sum = 0;
+	/* wrap the ring once so the drop walks a wrapped FIFO */
+	CHECK(ftmb_ol_hold(ol, 0, 1, 0, (uint64_t[2]){0, 0}, (void *)(uintptr_t)1000) == 0);
+	CHECK_EQ_U64(ftmb_ol_drop_held_fn(ol, count_freed, &sum), 1);
+	CHECK_EQ_U64(sum, 1000);
+	sum = 0;
+	for (uintptr_t i = 1; i <= 4; i++)
+		CHECK(ftmb_ol_hold(ol, 0, 1 + i, 0, v, (void *)i) == 0);
+	CHECK(ftmb_ol_hold(ol, 1, 9, 0, v, (void *)(uintptr_t)100) == 0);
+	CHECK(ftmb_ol_hold(ol, 0, 9, 0, v, NULL) == -1); /* full */
+	CHECK_EQ_U64(ftmb_ol_drop_held_fn(ol, count_freed, &sum), 5);
+	CHECK_EQ_U64(sum, 1 + 2 + 3 + 4 + 100);
+	CHECK_EQ_U64(ftmb_ol_held(ol, 0) + ftmb_ol_held(ol, 1), 0);
+	CHECK_EQ_U64(ftmb_ol_drop_held_fn(ol, NULL, NULL), 0);
+	CHECK(ftmb_ol_hold(ol, 0, 20, 0, v, NULL) == 0); /* room again */
+	ftmb_ol_destroy(ol);
+}
+
 void test_release_duplicate_suppression(void)
 {
 	struct ftmb_ol *ol = ftmb_ol_create(1, 8);

@@ -15,6 +15,7 @@
 	UNIT(release_fifo_stop_at_first_waiting)    \
 	UNIT(release_lost_dup_reordered_batch)      \
 	UNIT(release_duplicate_suppression)         \
+	UNIT(release_drop_held_frees_each)          \
 	UNIT(release_1_and_128_cores)               \
 	UNIT(resend_queue)                          \
 	UNIT(access_record_stream)                  \

@@ -59,7 +59,7 @@ enum ftmb_msg_type {
 	FTMB_M_RESUME = 16,    /* IL/OL -> new master: replay sent, go on            */
 };
 
-enum ftmb_node_role { FTMB_ROLE_MASTER = 1, FTMB_ROLE_BACKUP = 2 };
+enum ftmb_node_role { FTMB_NODE_MASTER = 1, FTMB_NODE_BACKUP = 2 };
 
 struct ftmb_m_hello {
 	uint32_t role;         /* enum ftmb_node_role */

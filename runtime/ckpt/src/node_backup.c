@@ -267,7 +267,7 @@ out:
 
 int node_backup_loop(struct node *n)
 {
-	struct ftmb_m_hello hello = { FTMB_ROLE_BACKUP, n->o.n_cores, (uint32_t)getpid(), 0, 0 };
+	struct ftmb_m_hello hello = { FTMB_NODE_BACKUP, n->o.n_cores, (uint32_t)getpid(), 0, 0 };
 	int resign = 0;
 
 	n->store = ftmb_ckpt_store_create(1ull << 34);

@@ -68,7 +68,7 @@ void node_status(void *arg, const char *cmd, char *out, size_t cap)
 
 #define OUT(...) (l += (size_t)snprintf(out + l, l < cap ? cap - l : 0, __VA_ARGS__))
 	if (strcmp(cmd, "failover") == 0) {
-		if (n->role != FTMB_ROLE_MASTER) {
+		if (n->role != FTMB_NODE_MASTER) {
 			OUT("error=not the master (role backup): ask the master\n");
 			return;
 		}
@@ -84,9 +84,9 @@ void node_status(void *arg, const char *cmd, char *out, size_t cap)
 		OUT("error=unknown command '%s'\n", cmd);
 		return;
 	}
-	OUT("role=%s\npid=%d\ncores=%u\n", n->role == FTMB_ROLE_MASTER ? "master" : "backup",
+	OUT("role=%s\npid=%d\ncores=%u\n", n->role == FTMB_NODE_MASTER ? "master" : "backup",
 	    (int)getpid(), n->o.n_cores);
-	if (n->role == FTMB_ROLE_MASTER) {
+	if (n->role == FTMB_NODE_MASTER) {
 		uint64_t pkts = 0;
 		for (unsigned c = 0; c < n->o.n_cores; c++)
 			pkts += n->cores[c].pkts;
@@ -126,7 +126,7 @@ void node_status(void *arg, const char *cmd, char *out, size_t cap)
 		    (double)n->last_recovery.detect_ns / 1e6,
 		    (double)n->last_recovery.restore_ns / 1e6, n->last_recovery.ckpt_seq);
 	}
-	if (strcmp(cmd, "dump") == 0 && n->role == FTMB_ROLE_MASTER)
+	if (strcmp(cmd, "dump") == 0 && n->role == FTMB_NODE_MASTER)
 		OUT("state_digest=%08x\n", ftmb_ckpt_state_digest());
 #undef OUT
 }
@@ -183,9 +183,9 @@ static int parse_opts(int argc, char **argv, struct node_opts *o)
 		switch (c) {
 		case 'r':
 			if (strcmp(optarg, "master") == 0)
-				o->role = FTMB_ROLE_MASTER;
+				o->role = FTMB_NODE_MASTER;
 			else if (strcmp(optarg, "backup") == 0)
-				o->role = FTMB_ROLE_BACKUP;
+				o->role = FTMB_NODE_BACKUP;
 			else {
 				fprintf(stderr, "ftmb-node: bad role '%s' (master, backup)\n", optarg);
 				return -1;
@@ -311,8 +311,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (n->o.role == FTMB_ROLE_MASTER) {
-		struct ftmb_m_hello hello = { FTMB_ROLE_MASTER, n->o.n_cores, (uint32_t)getpid(), 0, 0 };
+	if (n->o.role == FTMB_NODE_MASTER) {
+		struct ftmb_m_hello hello = { FTMB_NODE_MASTER, n->o.n_cores, (uint32_t)getpid(), 0, 0 };
 		if (ftmb_core_init(n->o.n_cores, n->o.seed, FTMB_MODE_RECORD) < 0 ||
 		    ftmb_arena_init(0) < 0)
 			return 1;

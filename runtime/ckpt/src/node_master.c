@@ -419,7 +419,7 @@ int node_master_start(struct node *n)
 	}
 	node_realtime(n->hb_thr, "heartbeat");
 	n->hb_running = 1;
-	n->role = FTMB_ROLE_MASTER;
+	n->role = FTMB_NODE_MASTER;
 	return 0;
 }
 

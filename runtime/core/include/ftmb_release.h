@@ -77,6 +77,10 @@ void ftmb_ol_trim(struct ftmb_ol *ol, unsigned core, uint64_t pos);
  * re-creates them; released ones are suppressed). */
 void ftmb_ol_truncate(struct ftmb_ol *ol, unsigned core, uint64_t pos);
 void ftmb_ol_drop_held(struct ftmb_ol *ol);
+/* Same, handing each dropped packet's handle to free_fn(arg, pkt) first
+ * (the caller owns the handles, e.g. rte_mbufs). Returns how many. */
+size_t ftmb_ol_drop_held_fn(struct ftmb_ol *ol, void (*free_fn)(void *arg, void *pkt),
+			    void *arg);
 
 /* Hold an output packet of core c with vector V (n_cores entries, copied).
  * pkt is the caller's handle (e.g. an rte_mbuf *). 0, or -1 if the FIFO

@@ -224,6 +224,20 @@ void ftmb_ol_drop_held(struct ftmb_ol *ol)
 		ol->f[c].head = ol->f[c].tail;
 }
 
+size_t ftmb_ol_drop_held_fn(struct ftmb_ol *ol, void (*free_fn)(void *arg, void *pkt),
+			    void *arg)
+{
+	size_t n = 0;
+
+	for (unsigned c = 0; c < ol->n; c++) {
+		struct core_fifo *f = &ol->f[c];
+		for (; f->head != f->tail; f->head++, n++)
+			if (free_fn)
+				free_fn(arg, f->ent[f->head & ol->mask].pkt);
+	}
+	return n;
+}
+
 int ftmb_ol_hold(struct ftmb_ol *ol, unsigned core, uint64_t pkt_id, uint32_t out_idx,
 		 const uint64_t *V, void *pkt)
 {
