@@ -362,7 +362,7 @@ int main(int argc, char **argv)
 		char *gen_out = NULL;
 		const char *o = out;
 		int to_stdout = 0;
-		if (!o && ni > 1) {
+		if (!o && ni > 1 && !dump) {
 			size_t l = strlen(inputs[i]);
 			gen_out = xmalloc(l + 8);
 			snprintf(gen_out, l + 8, "%.*s.ftmb.c",
