@@ -215,6 +215,11 @@ void dp_ports_stop(void); /* stop and close every started port (flushes pcaps) *
 /* Send n mbufs; what the port refuses after a few tries is freed and
  * counted in tx_drop. */
 void dp_tx(uint16_t port, struct rte_mbuf **m, unsigned n);
+/* Send each of n (<= DP_BURST) mbufs out of the --out-* port named by its
+ * m->port (an enum mb_port), one dp_tx per port; counted in pkts_out. */
+void dp_tx_out(struct rte_mbuf **m, unsigned n);
+/* Free callback for mbufs handed around as void * (held outputs). */
+void dp_mbuf_free_cb(void *arg, void *pkt);
 /* Send what the port takes now (a few tries); returns how many. The
  * caller keeps the rest (backpressure between roles). */
 /* Send one control frame; a refusal is counted in ctl_drop. */

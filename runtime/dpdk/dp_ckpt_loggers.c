@@ -261,12 +261,6 @@ static void release_covered(struct ftmb_ol *st)
 	ftmb_ol_release_poll_all(st, release_before_cut, NULL);
 }
 
-static void free_held(void *arg, void *pkt)
-{
-	(void)arg;
-	rte_pktmbuf_free(pkt);
-}
-
 static void ol_apply_cut(const struct dp_w_cut *cut, const ftmb_wire_u64 *keep_end)
 {
 	struct ftmb_ol *st = ol_state();
@@ -277,7 +271,7 @@ static void ol_apply_cut(const struct dp_w_cut *cut, const ftmb_wire_u64 *keep_e
 	release_covered(st);
 	/* what is still held belongs to inputs past the checkpoint: replay
 	 * re-creates it (free the mbufs before the truncation forgets them) */
-	held = ftmb_ol_drop_held_fn(st, free_held, NULL);
+	held = ftmb_ol_drop_held_fn(st, dp_mbuf_free_cb, NULL);
 	for (unsigned c = 0; c < cut->n_cores && c < ftmb_ol_cores(st); c++) {
 		uint64_t base = ol_stream_base(c);
 		ftmb_ol_truncate(st, c, keep_end[c] > base ? keep_end[c] - base : 0);

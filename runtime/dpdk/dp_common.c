@@ -151,6 +151,27 @@ unsigned dp_tx_some(uint16_t port, struct rte_mbuf **m, unsigned n)
 	return sent;
 }
 
+void dp_tx_out(struct rte_mbuf **m, unsigned n)
+{
+	struct rte_mbuf *o[2][DP_BURST];
+	unsigned no[2] = {0, 0};
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned p = m[i]->port & 1;
+		o[p][no[p]++] = m[i];
+	}
+	for (unsigned p = 0; p < 2; p++) {
+		DP_ADD(pkts_out, no[p]);
+		dp_tx(dp_cfg.out_port[p], o[p], no[p]);
+	}
+}
+
+void dp_mbuf_free_cb(void *arg, void *pkt)
+{
+	(void)arg;
+	rte_pktmbuf_free(pkt);
+}
+
 void dp_tx(uint16_t port, struct rte_mbuf **m, unsigned n)
 {
 	unsigned sent = 0;

@@ -900,18 +900,10 @@ static void fold_io_stats(void)
 /* worker_io: outputs the worker sent straight out (no OL) leave here. */
 static unsigned drain_direct(void)
 {
-	struct rte_mbuf *pkts[DP_BURST], *o[2][DP_BURST];
+	struct rte_mbuf *pkts[DP_BURST];
 	unsigned n = rte_ring_sc_dequeue_burst(ms.direct_ring, (void **)pkts, DP_BURST, NULL);
-	unsigned no[2] = {0, 0};
 
-	for (unsigned i = 0; i < n; i++) {
-		unsigned p = pkts[i]->port & 1;
-		o[p][no[p]++] = pkts[i];
-	}
-	for (unsigned p = 0; p < 2; p++) {
-		DP_ADD(pkts_out, no[p]);
-		dp_tx(dp_cfg.out_port[p], o[p], no[p]);
-	}
+	dp_tx_out(pkts, n);
 	return n;
 }
 

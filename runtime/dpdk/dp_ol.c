@@ -89,17 +89,11 @@ static void on_release(void *arg, unsigned core, uint64_t pkt_id, uint32_t out_i
 		flush_out();
 }
 
-static void free_held(void *arg, void *pkt)
-{
-	(void)arg;
-	rte_pktmbuf_free(pkt);
-}
-
 static void drop_state(void)
 {
 	if (!ol.st)
 		return;
-	ftmb_ol_drop_held_fn(ol.st, free_held, NULL);
+	ftmb_ol_drop_held_fn(ol.st, dp_mbuf_free_cb, NULL);
 	DP_ADD(hold_full, dp_stats.held);
 	dp_stats.held = 0;
 	ftmb_ol_destroy(ol.st);

@@ -154,20 +154,12 @@ static unsigned rx_in(uint8_t mb_port, uint16_t port)
 
 static unsigned tx_out(void)
 {
-	struct rte_mbuf *pkts[DP_BURST], *o[2][DP_BURST];
+	struct rte_mbuf *pkts[DP_BURST];
 	unsigned n = rte_ring_sc_dequeue_burst(uh.out, (void **)pkts, DP_BURST, NULL);
-	unsigned no[2] = {0, 0};
 
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(pkts[i]); /* written by the workers' lcores */
-	for (unsigned i = 0; i < n; i++) {
-		unsigned p = pkts[i]->port & 1;
-		o[p][no[p]++] = pkts[i];
-	}
-	for (unsigned p = 0; p < 2; p++) {
-		DP_ADD(pkts_out, no[p]);
-		dp_tx(dp_cfg.out_port[p], o[p], no[p]);
-	}
+	dp_tx_out(pkts, n);
 	return n;
 }
 
