@@ -374,6 +374,21 @@ static void process_one(struct worker *w, struct rte_mbuf *m)
 	w->last_pkt_id = id;
 }
 
+/* Parked: wait until the main lcore ran the quiesce callback. The wait
+ * backs off like an idle loop (spin, then growing sleeps): a worker lcore
+ * that shares a CPU with the main lcore must not spin it away while the
+ * main lcore waits for the last worker and then forks (seen: checkpoints
+ * stalled and heartbeats late enough for a false suspicion). */
+static void park_wait(struct worker *w)
+{
+	struct dp_idle idle = {0};
+
+	__atomic_store_n(&w->parked, true, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&ms.quiesce, __ATOMIC_ACQUIRE) && !dp_force_quit)
+		dp_idle_step(&idle, 0);
+	__atomic_store_n(&w->parked, false, __ATOMIC_RELEASE);
+}
+
 /* Park at a packet boundary until the main lcore ran the quiesce cb. */
 static void worker_park(struct worker *w)
 {
@@ -381,10 +396,7 @@ static void worker_park(struct worker *w)
 	flush_stream(w);
 	if (ms.worker_io)
 		tx_streams(); /* hand what is settled to the OL link first */
-	__atomic_store_n(&w->parked, true, __ATOMIC_RELEASE);
-	while (ms.quiesce && !dp_force_quit)
-		rte_pause();
-	__atomic_store_n(&w->parked, false, __ATOMIC_RELEASE);
+	park_wait(w);
 }
 
 /* The one worker of --role single also does the master's I/O: read the IL
@@ -439,10 +451,7 @@ int dp_master_worker_main(void *arg)
 		if (ms.quiesce) {
 			ftmb_core_flush(w->core);
 			flush_stream(w);
-			__atomic_store_n(&w->parked, true, __ATOMIC_RELEASE);
-			while (ms.quiesce && !dp_force_quit)
-				rte_pause();
-			__atomic_store_n(&w->parked, false, __ATOMIC_RELEASE);
+			park_wait(w);
 			continue;
 		}
 		n = rte_ring_sc_dequeue_burst(w->in, (void **)pkts, DP_BURST, NULL);

@@ -341,3 +341,89 @@ PY
 host_frames() {
 	"${MBX[@]}" cat /proc/net/dev | awk -v a="$RI:" -v b="$RO:" '$1 == a || $1 == b { n += $3 } END { print n + 0 }'
 }
+
+# ---- master and backup (t_kill_master.sh) ----
+# The master and the backup each run in a namespace of their own, joined to
+# the IL and the OL (in $NSM, beside $RI/$RO) by af_packet links on veth
+# pairs, not memif: DPDK 22.11's memif PMD can crash the survivor of a
+# link whose peer dies (docs/recovery.md). A fifth veth pair between the
+# two carries the checkpoints (TCP) and the heartbeats (UDP):
+#
+#   $NSM: IL --im--> $NSA: master --mo--> $NSM: OL
+#         IL --ib--> $NSB: backup --bo--> OL
+#                    master --ab (10.99.7.1 -> 10.99.7.2)--> backup
+NSA=ftmbtcp-ma-$$ NSB=ftmbtcp-bk-$$
+HA_CKPORT=$((21000 + $$ % 20000))
+HA_HBTO=${FTMB_REALTCP_HB_TIMEOUT_MS:-60}
+cleanup_ha() { ip netns del "$NSA" 2>/dev/null; ip netns del "$NSB" 2>/dev/null; }
+trap 'cleanup; cleanup_ha; cleanup_net' EXIT
+ha_veth() { # ha_veth NAME NS_A NS_B: ${NAME}a in NS_A, ${NAME}b in NS_B
+	local e ns dev
+	ip link add "$1a$$" netns "$2" type veth peer name "$1b$$" netns "$3" ||
+		fail "cannot create veth $1"
+	for e in "a:$2" "b:$3"; do
+		ns=${e#*:} dev=$1${e%%:*}$$
+		nsx "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" 2>/dev/null
+		nsx "$ns" ip link set "$dev" mtu 9000 up || fail "cannot bring $dev up"
+		offloads_off "$ns" "$dev"
+	done
+}
+setup_ha() {
+	[ ${#MBX[@]} -gt 0 ] || fail "the master-kill test needs the middlebox namespace (unset FTMB_REALTCP_ROOT_NS)"
+	ip netns add "$NSA" && ip netns add "$NSB" || fail "cannot create the master/backup namespaces"
+	nsx "$NSA" ip link set lo up; nsx "$NSB" ip link set lo up
+	ha_veth im "$NSM" "$NSA"; ha_veth mo "$NSA" "$NSM"
+	ha_veth ib "$NSM" "$NSB"; ha_veth bo "$NSB" "$NSM"
+	ha_veth ab "$NSA" "$NSB"
+	nsx "$NSA" ip addr add 10.99.7.1/30 dev ab"a$$" && nsx "$NSB" ip addr add 10.99.7.2/30 dev ab"b$$" ||
+		fail "cannot address the master-backup link"
+}
+HA_DPC=(--run-ms 300000 --idle-sleep-max-us 200 --hb-us 5000
+	--peer-timeout-us "${FTMB_REALTCP_PEER_TIMEOUT_US:-1000000}")
+HA_AFP="framecnt=4096,qdisc_bypass=1"
+# master and backup: in their own namespaces; the master in a process
+# group of its own so that SIGKILL to the group also kills its checkpoint
+# writer (a machine failure)
+start_ha_master() {
+	local save=("${MBX[@]}"); MBX=(setsid $(in_ns "$NSA"))
+	launch_role "$T/master.log" m MASTER \
+		"$P" $EAL_BASE --file-prefix "$(prefix m)" "$MASTER_LCORES" \
+		--vdev=net_af_packet0,iface=imb$$,$HA_AFP --vdev=net_af_packet1,iface=moa$$,$HA_AFP -- \
+		--role master --il-port 0 --ol-port 1 --ckpt-peer 10.99.7.2:$HA_CKPORT \
+		--ckpt-interval-ms 50 "${HA_DPC[@]}" "${MBA[@]}"
+	MBX=("${save[@]}")
+}
+start_ha_backup() {
+	local save=("${MBX[@]}"); MBX=($(in_ns "$NSB"))
+	launch_role "$T/backup.log" b BACKUP \
+		"$P" $EAL_BASE --file-prefix "$(prefix b)" "$MASTER_LCORES" \
+		--vdev=net_af_packet0,iface=ibb$$,$HA_AFP --vdev=net_af_packet1,iface=boa$$,$HA_AFP -- \
+		--role backup --il-port 0 --ol-port 1 --ckpt-listen 10.99.7.2:$HA_CKPORT \
+		--hb-timeout-ms "$HA_HBTO" "${HA_DPC[@]}" "${MBA[@]}"
+	MBX=("${save[@]}")
+}
+start_ha_loggers() { # OL then IL, in $NSM with the hosts' links
+	launch_role "$T/ol1.log" o1 LAST_OL \
+		"$P" $EAL_BASE --file-prefix "$(prefix o1)" --lcores=0@0 \
+		--vdev=net_af_packet0,iface=mob$$,$HA_AFP --vdev=net_af_packet1,iface=bob$$,$HA_AFP \
+		--vdev=net_af_packet2,iface=$RI,$AFP --vdev=net_af_packet3,iface=$RO,$AFP -- \
+		--role ol --master-port 0 --backup-port 1 --out-inside 2 --out-outside 3 "${HA_DPC[@]}"
+	OL1=$LAST_OL
+	launch_role "$T/il.log" i IL \
+		"$P" $EAL_BASE --file-prefix "$(prefix i)" --lcores=0@1 \
+		--vdev=net_af_packet0,iface=ima$$,$HA_AFP --vdev=net_af_packet1,iface=iba$$,$HA_AFP \
+		--vdev=net_af_packet2,iface=$RI,$AFP --vdev=net_af_packet3,iface=$RO,$AFP -- \
+		--role il --master-port 0 --backup-port 1 --in-inside 2 --in-outside 3 --wait-protected \
+		"${HA_DPC[@]}"
+}
+# start_protected_ha: master, backup, OL and IL; returns once the master is
+# protected, its first checkpoint is confirmed and the IL hears it
+start_protected_ha() {
+	setup_ha
+	start_ha_master
+	start_ha_backup
+	start_ha_loggers
+	wait_until 60 "the master to be protected" roles_up_and log_has "$T/master.log" "master: protected"
+	wait_until 60 "the first checkpoint to be confirmed" roles_up_and log_has "$T/master.log" "checkpoint 1 confirmed"
+	wait_until 30 "the IL to hear the master" roles_up_and counter_above i hb_rx 0
+}
