@@ -163,6 +163,9 @@ stop_pid() { # SIGTERM, at most 10 s, then SIGKILL; returns the exit status
 	while alive "$p" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 	alive "$p" && { echo "pid $p ignored SIGTERM, killing it" >&2; kill -9 "$p" 2>/dev/null; }
 	wait "$p" 2>/dev/null
+	local rc=$?
+	[ $rc -gt 128 ] && echo "pid $p ended by signal $((rc - 128))" >&2
+	return $rc
 }
 wait_exit() { # wait_exit PID SECONDS NAME: the process's exit status, bounded
 	local p=$1 n=$(($2 * 10))
