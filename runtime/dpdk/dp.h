@@ -47,6 +47,7 @@ extern int ftmb_dp_logtype;
 #define DP_BURST 32
 #define DP_MAX_WORKERS FTMB_WIRE_MAX_CORES
 #define DP_MAX_OUTPUTS 8 /* outputs of one input packet (mb_emit + verdict) */
+#define DP_MAX_BACKUP_LINKS 4 /* IL/OL: --backup-port links (backups in turn) */
 
 enum dp_role {
 	DP_ROLE_NONE = 0,
@@ -92,7 +93,10 @@ struct dp_config {
 	uint32_t hold_cap;       /* held packets per core                      */
 	const char *event_log;   /* OL: release/PAL event log (tests)          */
 	/* checkpoints and recovery (dp_ckpt_*.c, docs/recovery.md) */
-	uint16_t backup_port;    /* IL/OL: link to the backup                  */
+	uint16_t backup_port;    /* IL/OL: link to the backup (backup_ports[0]) */
+	uint16_t backup_ports[DP_MAX_BACKUP_LINKS]; /* IL/OL: the standby backup's link,
+				    then the next backup's after each takeover */
+	unsigned n_backup_ports;
 	const char *ckpt_peer;   /* master: backup's HOST:PORT (TCP ckpt, UDP hb) */
 	const char *ckpt_listen; /* backup: HOST:PORT to listen on             */
 	uint32_t ckpt_interval_ms; /* master: checkpoint period               */
@@ -104,6 +108,7 @@ struct dp_config {
 	bool status;             /* one status line per second                */
 	uint64_t run_ms;         /* stop after this long (0 = until signal)    */
 	uint64_t stop_after_idle_ms; /* stop after no traffic for this long   */
+	const char *ctl_path;    /* --ctl: control socket for ftmbctl (dp_ctl.c) */
 	/* bench (single/unprotected only) */
 	uint64_t gen_pkts;       /* built-in generator: packets (0 = off)     */
 	uint32_t gen_flows;
@@ -138,6 +143,7 @@ extern volatile bool dp_force_quit;
 	X(ol_pals)         /* OL: PALs accepted in order                   */ \
 	X(pal_gaps)        /* OL: PALS frames rejected for a gap           */ \
 	X(pal_dups)        /* OL: PALS frames already held                 */ \
+	X(pal_nacks)       /* OL: gap ACKs sent / master: resends they made */ \
 	X(data_frames)     /* DATA frames sent / received                  */ \
 	X(noout)           /* NOOUT records sent / received                */ \
 	X(direct_out)      /* master: outputs sent straight out (OL down)  */ \
@@ -170,7 +176,11 @@ extern volatile bool dp_force_quit;
 	X(ckpt_aborted)    /* backup: half-received images dropped         */ \
 	X(covers)          /* IL/OL: COVERs applied (trims)                */ \
 	X(takeovers)       /* takeovers done (backup) / served (IL, OL)    */ \
-	X(cut_pals)        /* OL: PALs sent to / backup: received for a cut */
+	X(cut_pals)        /* OL: PALs sent to / backup: received for a cut */ \
+	X(il_trimmed_upto) /* IL: watermark of the last COVER (gauge)      */ \
+	X(il_paused)       /* IL: 1 while a takeover pauses it (gauge)     */ \
+	X(hb_bad)          /* backup: malformed heartbeat datagrams        */ \
+	X(wrong_link)      /* IL/OL: ckpt frames on a link not theirs      */
 
 struct dp_counters {
 #define DP_X(n) uint64_t n;

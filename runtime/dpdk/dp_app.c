@@ -72,10 +72,12 @@ static void usage(void)
 "  --log-bytes N  --log-full evict|drop  --wait-protected  --rate-pps N\n"
 "master: --drop-pals N  --seed N  --direct-after-il-loss  --quiesce-every-ms N\n"
 "output logger: --hold-cap N  --event-log FILE\n"
-"checkpoints: --backup-port P (IL, OL)  --ckpt-peer HOST:PORT (master)\n"
+"checkpoints: --backup-port P[,P...] (IL, OL; repeatable: the next backups' links)\n"
+"  --ckpt-peer HOST:PORT (master; a backup: after its takeover)\n"
 "  --role backup --ckpt-listen HOST:PORT --il-port P --ol-port P\n"
 "  --ckpt-interval-ms N  --hb-timeout-ms N  --ckpt-throttle-us N  --ckpt-inject-bad N\n"
 "all: --idle-sleep-max-us N  --status  --run-ms N  --stop-after-idle-ms N\n"
+"  --ctl PATH (control socket for ftmbctl: status, failover; protected roles)\n"
 "bench: --gen-pkts N --gen-flows N --gen-window N --gen-len N --gen-report FILE\n"
 "single: --link-ring N (slots of the IL->master->OL net_ring links, default 4096)\n",
 		prog_name);
@@ -128,7 +130,7 @@ enum {
 	O_IDLE, O_STATUS, O_RUN_MS, O_STOP_IDLE, O_GEN_PKTS, O_GEN_FLOWS,
 	O_GEN_WINDOW, O_GEN_LEN, O_GEN_REPORT, O_LINK_RING, O_HELP, O_DIRECT_AFTER, O_QUIESCE,
 	O_BACKUP_PORT, O_CKPT_PEER, O_CKPT_LISTEN, O_CKPT_INTERVAL, O_HB_TIMEOUT,
-	O_CKPT_THROTTLE, O_CKPT_INJECT_BAD,
+	O_CKPT_THROTTLE, O_CKPT_INJECT_BAD, O_CTL,
 };
 
 static const struct option long_opts[] = {
@@ -175,10 +177,34 @@ static const struct option long_opts[] = {
 	{"hb-timeout-ms", required_argument, 0, O_HB_TIMEOUT},
 	{"ckpt-throttle-us", required_argument, 0, O_CKPT_THROTTLE},
 	{"ckpt-inject-bad", required_argument, 0, O_CKPT_INJECT_BAD},
+	{"ctl", required_argument, 0, O_CTL},
 	{0, 0, 0, 0},
 };
 
 #define PORT(o) ((uint16_t)num(o, optarg, RTE_MAX_ETHPORTS - 1))
+
+/* --backup-port P[,P...], repeatable: the links to the backups in the
+ * order they protect the master (the standby's first, then the link of
+ * the backup that protects the one that took over, ...). */
+static void add_backup_ports(const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+
+	if (!copy)
+		rte_exit(EXIT_FAILURE, "--backup-port: out of memory\n");
+	if (*arg == '\0' || *arg == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		rte_exit(EXIT_FAILURE, "--backup-port: a port id or a comma list of them, not "
+			 "'%s'\n", arg);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (dp_cfg.n_backup_ports == DP_MAX_BACKUP_LINKS)
+			rte_exit(EXIT_FAILURE, "--backup-port: at most %u backup links\n",
+				 DP_MAX_BACKUP_LINKS);
+		dp_cfg.backup_ports[dp_cfg.n_backup_ports++] =
+			(uint16_t)num("backup-port", tok, RTE_MAX_ETHPORTS - 1);
+	}
+	free(copy);
+	dp_cfg.backup_port = dp_cfg.backup_ports[0];
+}
 
 void dp_app_start(int argc, char **argv, enum dp_role default_role)
 {
@@ -255,7 +281,7 @@ void dp_app_start(int argc, char **argv, enum dp_role default_role)
 			if (dp_cfg.link_ring < 2 || !rte_is_power_of_2(dp_cfg.link_ring))
 				rte_exit(EXIT_FAILURE, "--link-ring: a power of 2, 2..65536\n");
 			break;
-		case O_BACKUP_PORT: dp_cfg.backup_port = PORT("backup-port"); break;
+		case O_BACKUP_PORT: add_backup_ports(optarg); break;
 		case O_CKPT_PEER: dp_cfg.ckpt_peer = optarg; break;
 		case O_CKPT_LISTEN: dp_cfg.ckpt_listen = optarg; break;
 		case O_CKPT_INTERVAL:
@@ -274,6 +300,7 @@ void dp_app_start(int argc, char **argv, enum dp_role default_role)
 		case O_CKPT_INJECT_BAD:
 			dp_cfg.ckpt_inject_bad = (uint32_t)num("ckpt-inject-bad", optarg, 1000);
 			break;
+		case O_CTL: dp_cfg.ctl_path = optarg; break;
 		case O_HELP: usage(); exit(0);
 		default: usage(); rte_exit(EXIT_FAILURE, "bad option\n");
 		}

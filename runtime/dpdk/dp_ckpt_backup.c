@@ -12,7 +12,10 @@
  *  and COVER frames to the IL and OL (they trim their logs). UDP
  *  heartbeats feed the detector (ftmb_fd.h, --hb-timeout-ms; also armed by
  *  the first complete image).
- *  Takeover, when the detector declares the master dead (with an image):
+ *  Takeover, when the detector declares the master dead (with an image),
+ *  or at once when a heartbeat carries FTMB_HB_RESIGN (a planned
+ *  failover: the master stopped after the backup confirmed its final
+ *  checkpoint, dp_ckpt_master.c):
  *   1. TAKEOVER(id, cover) to IL and OL. The IL pauses; the OL fences the
  *      old master and answers with its PALs from max[c] on (CUT_PALS) and
  *      CUT_END(end[c]).
@@ -56,6 +59,7 @@
 
 #include <rte_lcore.h>
 
+#include "dp_ctl.h"
 #include "ftmb_msg.h"
 #include "ftmb_ckpt.h"
 #include "ftmb_ckpt_store.h"
@@ -106,6 +110,12 @@ static struct {
 	uint64_t t_last_hb, t_dead, t_takeover, t_restored, t_cut, t_cut_ack, t_protected,
 		t_replay; /* realtime ns */
 	uint64_t replay_pals;
+	uint64_t resigned;   /* 1: a RESIGN heartbeat came (planned failover) */
+	/* the recovery point, for `ftmbctl status` (dp_ctl.h: 64-bit words
+	 * read by its thread; the store's view is not theirs to follow) */
+	struct {
+		uint64_t seq, bytes, state_bytes, created_ns, watermark;
+	} last;
 } bk = { .listen_fd = -1, .conn_fd = -1, .hb_fd = -1 };
 
 static uint64_t real_ns(void)
@@ -142,6 +152,22 @@ static void send_cover_frames(const struct ftmb_ckpt_cover *cov, uint8_t type, u
 }
 
 static void inject_bad(void);
+
+/* The image just accepted, in words the control thread may read. */
+static void note_recovery_point(void)
+{
+	struct ftmb_ckpt_store_stats st;
+	struct ftmb_ckpt_view v;
+
+	if (ftmb_ckpt_store_current(bk.store, &v) < 0)
+		return;
+	ftmb_ckpt_store_get_stats(bk.store, &st);
+	bk.last.bytes = st.last_len;
+	bk.last.state_bytes = st.last_state_bytes;
+	bk.last.created_ns = v.hdr->created_ns;
+	bk.last.watermark = v.meta->input_watermark;
+	bk.last.seq = v.hdr->seq;
+}
 
 static void on_ckpt_bytes(void)
 {
@@ -181,6 +207,7 @@ static void on_ckpt_bytes(void)
 					inject_bad();
 				if (bk.fd.state == FTMB_FD_WAITING)
 					ftmb_fd_heard(&bk.fd, dp_ckpt_mono_ns(), 0);
+				note_recovery_point();
 				ftmb_msg_send(bk.conn_fd, FTMB_M_COVER, &cov, sizeof(cov), NULL, 0);
 				send_cover_frames(&cov, DP_W_COVER, 0);
 			} else if (e == FTMB_STORE_REJECTED) {
@@ -198,11 +225,19 @@ static void on_heartbeats(void)
 	struct ftmb_hb hb;
 	ssize_t r;
 
-	while ((r = recv(bk.hb_fd, &hb, sizeof(hb), MSG_DONTWAIT)) > 0) {
-		if ((size_t)r != sizeof(hb) || hb.magic != FTMB_HB_MAGIC)
-			continue; /* not ours */
+	/* MSG_TRUNC: the datagram's real length, so a longer one is refused */
+	while ((r = recv(bk.hb_fd, &hb, sizeof(hb), MSG_DONTWAIT | MSG_TRUNC)) > 0) {
+		if ((size_t)r != sizeof(hb) || hb.magic != FTMB_HB_MAGIC ||
+		    (hb.flags & ~FTMB_HB_RESIGN)) { /* neither alive nor resigning */
+			DP_INC(hb_bad);
+			DP_LOG_RL(WARNING, "backup: malformed heartbeat datagram (%zd bytes, flags "
+				  "0x%x): ignored\n", r, (size_t)r >= 8 ? hb.flags : 0);
+			continue;
+		}
 		if (ftmb_fd_heard(&bk.fd, dp_ckpt_mono_ns(), hb.seq))
 			bk.t_last_hb = real_ns();
+		if (hb.flags & FTMB_HB_RESIGN)
+			bk.resigned = 1;
 	}
 }
 
@@ -302,8 +337,9 @@ static void start_takeover(void)
 	ftmb_ckpt_store_current(bk.store, &bk.view);
 	ftmb_ckpt_store_cover(&bk.view, &bk.cov);
 	bk.t_dead = real_ns();
-	DP_LOG(NOTICE, "backup: master declared dead: taking over from checkpoint %" PRIu64
-	       " (watermark %" PRIu64 ")\n", bk.cov.seq, bk.cov.watermark);
+	DP_LOG(NOTICE, "backup: master %s: taking over from checkpoint %" PRIu64
+	       " (watermark %" PRIu64 ")\n", bk.resigned ? "resigned (planned failover, no "
+	       "timeout)" : "declared dead", bk.cov.seq, bk.cov.watermark);
 	if (bk.cov.n_cores != bk.n_workers) {
 		fail("the checkpoint has another number of cores than this process's workers");
 		return;
@@ -555,13 +591,19 @@ static unsigned backup_poll(uint64_t now_tsc)
 			on_ckpt_bytes(); /* an image whole before the silence counts */
 		work += dp_ckpt_poll_port(dp_cfg.il_port, "backup<-IL");
 		work += dp_ckpt_poll_port(dp_cfg.ol_port, "backup<-OL");
-		if (ftmb_fd_poll(&bk.fd, now) == FTMB_FD_DEAD) {
+		if (bk.resigned || ftmb_fd_poll(&bk.fd, now) == FTMB_FD_DEAD) {
 			struct ftmb_ckpt_view cur;
 			if (ftmb_ckpt_store_current(bk.store, &cur) < 0) {
-				DP_LOG(WARNING, "backup: master silent but no complete checkpoint "
-				       "yet: cannot take over, waiting\n");
+				DP_LOG(WARNING, "backup: master %s but no complete checkpoint "
+				       "yet: cannot take over, waiting\n",
+				       bk.resigned ? "resigned" : "silent");
 				ftmb_fd_reset(&bk.fd);
+				bk.resigned = 0;
 				break;
+			}
+			if (bk.resigned) { /* fail-stop from here on, as after a timeout */
+				bk.fd.state = FTMB_FD_DEAD;
+				bk.fd.dead_at_ns = now;
 			}
 			start_takeover();
 			work++;
@@ -649,7 +691,11 @@ void dp_ckpt_backup_main(unsigned n_workers, uint64_t epoch)
 	dp_main_loop(backup_poll);
 	was_master = bk.st >= BK_WAIT_CUT_ACK && bk.st != BK_FAILED;
 	if (was_master) {
+		/* a worker still waiting for its replay turn must not hold up
+		 * the exit (ftmb_replay_abandon; a stall was already logged) */
+		ftmb_replay_abandon();
 		rte_eal_mp_wait_lcore();
+		printf("ftmb-stats: replay_stalls=%" PRIu64 "\n", ftmb_replay_stalls());
 		dp_master_fini();
 		dp_ckpt_agent_stop();
 		printf("ftmb-stats: recovery_detect_to_restored_ms=%.3f\n"
@@ -658,11 +704,12 @@ void dp_ckpt_backup_main(unsigned n_workers, uint64_t epoch)
 		       "ftmb-stats: recovery_detect_to_replay_ms=%.3f\n"
 		       "ftmb-stats: recovery_dead_at_realtime_ns=%" PRIu64 "\n"
 		       "ftmb-stats: recovery_last_hb_realtime_ns=%" PRIu64 "\n"
-		       "ftmb-stats: recovery_cut_pals=%" PRIu64 "\n",
+		       "ftmb-stats: recovery_cut_pals=%" PRIu64 "\n"
+		       "ftmb-stats: recovery_resigned=%" PRIu64 "\n",
 		       (double)(bk.t_restored - bk.t_dead) / 1e6, (double)(bk.t_cut - bk.t_dead) / 1e6,
 		       (double)(bk.t_protected - bk.t_dead) / 1e6,
 		       (double)(bk.t_replay - bk.t_dead) / 1e6, bk.t_dead, bk.t_last_hb,
-		       bk.replay_pals);
+		       bk.replay_pals, bk.resigned);
 	}
 	printf("ftmb-stats: backup_state=%s\n", state_name(bk.st));
 	if (bk.conn_fd >= 0)
@@ -672,4 +719,67 @@ void dp_ckpt_backup_main(unsigned n_workers, uint64_t epoch)
 	close(bk.hb_fd);
 	ftmb_ckpt_store_destroy(bk.store);
 	free_cut();
+}
+
+/* ---- ftmbctl (dp_ctl.h): run on the control thread, read-only ---- */
+
+static enum bk_state bk_state_now(void)
+{
+	return __atomic_load_n(&bk.st, __ATOMIC_RELAXED);
+}
+
+bool dp_ckpt_backup_is_master(void)
+{
+	return bk_state_now() == BK_MASTER;
+}
+
+const char *dp_ckpt_backup_state_name(void)
+{
+	return state_name(bk_state_now());
+}
+
+void dp_ckpt_backup_status(struct dp_ctl_out *o)
+{
+	enum bk_state st = bk_state_now();
+	uint64_t now = real_ns(), seq = dp_ctl_rd(&bk.last.seq), dead = dp_ctl_rd(&bk.t_dead);
+
+	if (st == BK_MASTER) {
+		dp_ctl_master_lines(o);
+	} else {
+		enum ftmb_fd_state fs = __atomic_load_n(&bk.fd.state, __ATOMIC_RELAXED);
+		dp_ctl_printf(o, "role=backup\npid=%d\ncores=%u\nmaster=%s\nhb_max_gap_ms=%.2f\n",
+			      (int)getpid(), bk.n_workers, ftmb_fd_state_name(fs),
+			      (double)dp_ctl_rd(&bk.fd.max_gap_ns) / 1e6);
+		if (seq)
+			dp_ctl_printf(o, "ckpt_seq=%" PRIu64 "\nckpt_bytes=%" PRIu64
+				      "\nckpt_state_bytes=%" PRIu64 "\nckpt_age_ms=%.1f"
+				      "\nckpt_watermark=%" PRIu64 "\n", seq, dp_ctl_rd(&bk.last.bytes),
+				      dp_ctl_rd(&bk.last.state_bytes),
+				      (double)(now - dp_ctl_rd(&bk.last.created_ns)) / 1e6,
+				      dp_ctl_rd(&bk.last.watermark));
+		else
+			dp_ctl_printf(o, "ckpt_seq=none\n");
+		dp_ctl_printf(o, "ckpt_accepted=%" PRIu64 "\nckpt_rejected=%" PRIu64
+			      "\nckpt_aborted=%" PRIu64 "\nhb_bad=%" PRIu64 "\n",
+			      dp_ctl_rd(&dp_stats.ckpt_accepted), dp_ctl_rd(&dp_stats.ckpt_rejected),
+			      dp_ctl_rd(&dp_stats.ckpt_aborted), dp_ctl_rd(&dp_stats.hb_bad));
+	}
+	dp_ctl_printf(o, "takeover=%s\nfailovers=%" PRIu64 "\n", state_name(st),
+		      dp_ctl_rd(&dp_stats.takeovers));
+	if (st != BK_MASTER || !dead)
+		return;
+	/* the takeover's split, each from the moment the master was found
+	 * dead (or resigned); detect = its last heartbeat to that moment */
+	uint64_t hb = dp_ctl_rd(&bk.t_last_hb);
+	dp_ctl_printf(o, "last_failover_cause=%s\nlast_failover_age_ms=%.1f\n"
+		      "last_failover_ckpt=%" PRIu64 "\nlast_failover_detect_ms=%.2f\n"
+		      "last_failover_restore_ms=%.2f\nlast_failover_cut_ms=%.2f\n"
+		      "last_failover_protected_ms=%.2f\nlast_failover_replay_ms=%.2f\n"
+		      "last_failover_cut_pals=%" PRIu64 "\n",
+		      dp_ctl_rd(&bk.resigned) ? "resign" : "timeout", (double)(now - dead) / 1e6,
+		      dp_ctl_rd(&bk.cov.seq), hb && hb < dead ? (double)(dead - hb) / 1e6 : 0.0,
+		      (double)(dp_ctl_rd(&bk.t_restored) - dead) / 1e6,
+		      (double)(dp_ctl_rd(&bk.t_cut) - dead) / 1e6,
+		      (double)(dp_ctl_rd(&bk.t_protected) - dead) / 1e6,
+		      (double)(dp_ctl_rd(&bk.t_replay) - dead) / 1e6, dp_ctl_rd(&bk.replay_pals));
 }

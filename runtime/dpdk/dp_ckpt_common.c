@@ -60,6 +60,16 @@ bool dp_ckpt_ext_ok(const struct ftmb_wire_view *v, const char *where)
 			  "count %u): dropped\n", where, v->type, len, want, n);
 		return false;
 	}
+	/* every body starts with the takeover id: a backup's epoch (never 0)
+	 * in a takeover's frames, 0 in a COVER (the loggers tell a new
+	 * takeover from a repeat by it) */
+	if ((v->type == DP_W_COVER) != (((const struct dp_w_ack *)v->body)->takeover_id == 0)) {
+		DP_INC(malformed);
+		DP_LOG_RL(WARNING, "%s: extension frame 0x%x with takeover id %" PRIu64 ": "
+			  "dropped\n", where, v->type,
+			  ((const struct dp_w_ack *)v->body)->takeover_id);
+		return false;
+	}
 	return true;
 }
 

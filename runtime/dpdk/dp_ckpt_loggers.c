@@ -3,11 +3,23 @@
  * and recovery, on top of the role hooks (ftmb_dp_hooks.h).
  *
  * Theory of operation.
- *  Both loggers get a link to the backup (--backup-port). Until a takeover
- *  no role task reads that link, so the control hook polls it and hands
- *  extension frames to the ext-frame hook; once the backup is the master,
- *  the role's own RX reads it (it became the master port) and extension
- *  frames reach the same hook from there.
+ *  Both loggers get a link to the backup (--backup-port), or several: one
+ *  per backup in the order they protect the master (links[0] the
+ *  standby's; after a takeover on links[k], links[k+1] is the link of the
+ *  fresh backup that protects the new master). Until a takeover no role
+ *  task reads a backup link, so the control hook polls them and hands
+ *  extension frames to the ext-frame hook; once a backup is the master,
+ *  the role's own RX reads its link (it became the master port) and
+ *  extension frames reach the same hook from there.
+ *  Links: COVER and the first frame of a takeover act only when they come
+ *  on the standby's link, the rest of a takeover (repeats, CUT, REPLAY)
+ *  only on the link that carried its first frame; anything else is
+ *  counted (wrong_link) and ignored. The first frame of a new takeover
+ *  moves the standby to the next link. Links of earlier takeovers belong
+ *  to dead masters and are never read again (the fence). So a backup
+ *  can only trim or take over while it is the one protecting the current
+ *  master, and the chain master -> backup -> fresh backup -> ... goes on
+ *  for as many links as are configured.
  *  COVER(seq, watermark, max[c]): the backup holds a complete checkpoint
  *  covering every input id <= watermark and core c's PAL positions <
  *  max[c]. The IL drops its log up to the watermark (il_trim); the OL
@@ -46,11 +58,113 @@ static struct {
 	uint64_t takeover_id;   /* takeover under way / done (0: none)     */
 	bool applied;           /* OL: its CUT applied; IL: replay started */
 	int32_t result;         /* IL: il_replay_from's result             */
-	bool on_backup;         /* the role reads the backup link itself   */
+	int tk;                 /* index of the last takeover's link in
+				   dp_cfg.backup_ports (-1: none yet)       */
+	uint16_t role_link;     /* the backup link the role itself reads
+				   (its master port now; DP_NO_PORT: none)  */
+	uint64_t released_at_cut; /* OL: `released` at the last cut          */
+	bool first_release_due; /* OL: its first release not reported yet  */
+	bool standby_covered;   /* a COVER came from the current standby   */
 	uint64_t trimmed_upto;  /* IL: the last COVER's watermark           */
 	uint64_t ckpt_max[FTMB_WIRE_MAX_CORES]; /* OL: the takeover's max[c] */
 	unsigned ckpt_n;
-} lg;
+} lg = { .tk = -1, .role_link = DP_NO_PORT };
+
+/* ------------------------------------------------------ backup links */
+
+/* The standby backup's link: the one after the last takeover's. */
+static uint16_t standby_link(void)
+{
+	unsigned i = (unsigned)(lg.tk + 1);
+
+	return i < dp_cfg.n_backup_ports ? dp_cfg.backup_ports[i] : DP_NO_PORT;
+}
+
+static uint16_t takeover_link(void)
+{
+	return lg.tk >= 0 ? dp_cfg.backup_ports[lg.tk] : DP_NO_PORT;
+}
+
+/* May a frame of takeover `id` (0: a COVER) act, arriving on `port`?
+ * COVERs and the first frame of a new takeover come on the standby's
+ * link; the rest of a takeover (repeats, CUT, REPLAY) on the link that
+ * carried its first frame. Anything else is counted and ignored. */
+static bool link_ok(uint16_t port, uint64_t id, uint8_t type, const char *who)
+{
+	uint16_t want = id != 0 && id == lg.takeover_id ? takeover_link() : standby_link();
+
+	if (port == want && want != DP_NO_PORT)
+		return true;
+	DP_INC(wrong_link);
+	DP_LOG_RL(WARNING, "%s: extension frame 0x%x on port %u, not the link of the backup it "
+		  "would be from (port %u): ignored\n", who, type, port, want);
+	return false;
+}
+
+/* A new takeover came on the standby's link (link_ok): that link is the
+ * new master's from now on, the next configured one the next standby's. */
+static void begin_takeover(uint64_t id)
+{
+	lg.takeover_id = id;
+	lg.applied = false;
+	lg.tk++;
+	lg.standby_covered = false;
+}
+
+/* A COVER from the standby (link_ok): say when it is the first from this
+ * one (after a takeover: the new master is protected again from here). */
+static void note_cover(uint16_t port, uint64_t seq, const char *who)
+{
+	if (lg.standby_covered)
+		return;
+	lg.standby_covered = true;
+	DP_LOG(NOTICE, "%s: first COVER from the backup on port %u (checkpoint %" PRIu64
+	       "): logs trimmed from here on\n", who, port, seq);
+}
+
+/* Poll the backup links the role does not read itself, from the last
+ * takeover's on: its link until the role switches to it, the standby's,
+ * and later ones (a frame there is counted: wrong_link). Links of older
+ * takeovers belong to dead masters: fenced, never read again. */
+static unsigned poll_backup_links(const char *where)
+{
+	unsigned work = 0;
+
+	for (unsigned i = lg.tk > 0 ? (unsigned)lg.tk : 0; i < dp_cfg.n_backup_ports; i++)
+		if (dp_cfg.backup_ports[i] != lg.role_link)
+			work += dp_ckpt_poll_port(dp_cfg.backup_ports[i], where);
+	return work;
+}
+
+/* Start-up: every backup link an existing port, distinct, not a role's
+ * other port; then configured. */
+static void setup_backup_links(const char *who)
+{
+	const uint16_t other[] = { dp_cfg.master_port, dp_cfg.in_port[0], dp_cfg.in_port[1],
+				   dp_cfg.out_port[0], dp_cfg.out_port[1] };
+
+	for (unsigned i = 0; i < dp_cfg.n_backup_ports; i++) {
+		uint16_t p = dp_cfg.backup_ports[i];
+
+		if (!rte_eth_dev_is_valid_port(p))
+			rte_exit(EXIT_FAILURE, "%s: --backup-port %u: no such port (%u ports; ids "
+				 "follow the --vdev order from 0)\n", who, p,
+				 rte_eth_dev_count_avail());
+		for (unsigned j = 0; j < RTE_DIM(other); j++)
+			if (p == other[j])
+				rte_exit(EXIT_FAILURE, "%s: --backup-port %u is also its master or "
+					 "an outside port\n", who, p);
+		for (unsigned j = 0; j < i; j++)
+			if (p == dp_cfg.backup_ports[j])
+				rte_exit(EXIT_FAILURE, "%s: --backup-port %u given twice\n", who, p);
+	}
+	for (unsigned i = 0; i < dp_cfg.n_backup_ports; i++)
+		dp_port_setup(dp_cfg.backup_ports[i]);
+	if (dp_cfg.n_backup_ports > 1)
+		DP_LOG(NOTICE, "%s: %u backup links: the standby's on port %u, then the next "
+		       "backups' in the order given\n", who, dp_cfg.n_backup_ports,
+		       dp_cfg.backup_ports[0]);
+}
 
 static void send_ack(uint16_t port, uint8_t type, uint64_t id, int32_t result)
 {
@@ -74,18 +188,24 @@ static void il_ext(void *arg, uint16_t port, struct rte_mbuf *m, const struct ft
 	switch (v->type) {
 	case DP_W_COVER: {
 		const struct dp_w_cover *c = v->body;
+		if (!link_ok(port, 0, v->type, "IL"))
+			break;
+		note_cover(port, c->seq, "IL");
 		il_trim(c->watermark);
 		if (c->watermark > lg.trimmed_upto)
 			lg.trimmed_upto = c->watermark;
+		dp_stats.il_trimmed_upto = lg.trimmed_upto; /* for ftmbctl status */
 		DP_INC(covers);
 		break;
 	}
 	case DP_W_TAKEOVER: {
 		const struct dp_w_cover *c = v->body;
+		if (!link_ok(port, c->takeover_id, v->type, "IL"))
+			break;
 		if (c->takeover_id != lg.takeover_id) {
-			lg.takeover_id = c->takeover_id;
-			lg.applied = false;
+			begin_takeover(c->takeover_id);
 			il_pause(true);
+			dp_stats.il_paused = 1;
 			DP_LOG(NOTICE, "IL: takeover by the backup (checkpoint %" PRIu64
 			       "): forwarding paused\n", c->seq);
 		}
@@ -93,8 +213,11 @@ static void il_ext(void *arg, uint16_t port, struct rte_mbuf *m, const struct ft
 	}
 	case DP_W_REPLAY: {
 		const struct dp_w_replay *r = v->body;
+		if (!link_ok(port, r->takeover_id, v->type, "IL"))
+			break;
 		if (r->takeover_id != lg.takeover_id || !lg.applied) {
-			lg.takeover_id = r->takeover_id;
+			if (r->takeover_id != lg.takeover_id) /* its TAKEOVER was lost */
+				begin_takeover(r->takeover_id);
 			lg.applied = true;
 			uint64_t from = r->from_pkt_id;
 			/* ids are not contiguous (they start at the IL's start time):
@@ -106,8 +229,9 @@ static void il_ext(void *arg, uint16_t port, struct rte_mbuf *m, const struct ft
 			lg.result = il_replay_from(from, port);
 			if (lg.result < 0) /* send what the log has: better than nothing */
 				il_replay_from(il_oldest_pkt_id(), port);
-			lg.on_backup = true;
+			lg.role_link = port;
 			il_pause(false);
+			dp_stats.il_paused = 0;
 			DP_INC(takeovers);
 			if (lg.result < 0)
 				DP_LOG(ERR, "IL: replay from %" PRIu64 " impossible: the log starts at "
@@ -130,12 +254,12 @@ static unsigned il_ctl(void *arg, uint64_t now_tsc)
 {
 	(void)arg;
 	(void)now_tsc;
-	return lg.on_backup ? 0 : dp_ckpt_poll_port(dp_cfg.backup_port, "IL<-backup");
+	return poll_backup_links("IL<-backup");
 }
 
 void dp_ckpt_il_attach(void)
 {
-	dp_port_setup(dp_cfg.backup_port);
+	setup_backup_links("IL");
 	dp_set_ext_frame_hook(il_ext, NULL);
 	dp_set_control_hook(il_ctl, NULL);
 }
@@ -291,6 +415,9 @@ static void ol_ext(void *arg, uint16_t port, struct rte_mbuf *m, const struct ft
 	case DP_W_COVER: {
 		const struct dp_w_cover *c = v->body;
 		uint64_t max[FTMB_WIRE_MAX_CORES];
+		if (!link_ok(port, 0, v->type, "OL"))
+			break;
+		note_cover(port, c->seq, "OL");
 		memcpy(max, c + 1, 8u * c->n_cores);
 		ol_trim(max, c->n_cores, c->watermark + 1);
 		DP_INC(covers);
@@ -298,15 +425,16 @@ static void ol_ext(void *arg, uint16_t port, struct rte_mbuf *m, const struct ft
 	}
 	case DP_W_TAKEOVER: {
 		const struct dp_w_cover *c = v->body;
+		if (!link_ok(port, c->takeover_id, v->type, "OL"))
+			break;
 		if (c->takeover_id == lg.takeover_id && lg.applied)
 			break; /* a stale resend after the cut */
 		if (c->takeover_id != lg.takeover_id) {
-			lg.takeover_id = c->takeover_id;
-			lg.applied = false;
+			begin_takeover(c->takeover_id);
 			lg.ckpt_n = c->n_cores;
 			memcpy(lg.ckpt_max, c + 1, 8u * c->n_cores);
 			ol_switch_master(port); /* fence: the old master's link is never read again */
-			lg.on_backup = true;
+			lg.role_link = port;
 			DP_LOG(NOTICE, "OL: takeover by the backup (checkpoint %" PRIu64
 			       "): old master fenced\n", c->seq);
 		}
@@ -320,9 +448,13 @@ static void ol_ext(void *arg, uint16_t port, struct rte_mbuf *m, const struct ft
 			DP_LOG_RL(WARNING, "OL: CUT of an unknown takeover: ignored\n");
 			break;
 		}
+		if (!link_ok(port, c->takeover_id, v->type, "OL"))
+			break;
 		if (!lg.applied) {
 			ol_apply_cut(c, (const ftmb_wire_u64 *)(c + 1));
 			lg.applied = true;
+			lg.released_at_cut = dp_stats.released;
+			lg.first_release_due = true;
 			DP_INC(takeovers);
 		}
 		send_ack(port, DP_W_CUT_ACK, c->takeover_id, 0);
@@ -337,26 +469,21 @@ out:
 
 static unsigned ol_ctl(void *arg, uint64_t now_tsc)
 {
-	static uint64_t released_at_cut = UINT64_MAX;
-
 	(void)arg;
 	(void)now_tsc;
-	if (!lg.on_backup)
-		return dp_ckpt_poll_port(dp_cfg.backup_port, "OL<-backup");
-	/* recovery time as the outside sees it: the new master's first output */
-	if (lg.applied && released_at_cut == UINT64_MAX)
-		released_at_cut = dp_stats.released;
-	if (lg.applied && released_at_cut != UINT64_MAX - 1 && dp_stats.released > released_at_cut) {
+	/* recovery time as the outside sees it: the new master's first
+	 * output (logged once per takeover) */
+	if (lg.first_release_due && dp_stats.released > lg.released_at_cut) {
 		DP_LOG(NOTICE, "OL: first release after the takeover at %" PRIu64 " ns\n",
 		       dp_now_ns());
-		released_at_cut = UINT64_MAX - 1;
+		lg.first_release_due = false;
 	}
-	return 0;
+	return poll_backup_links("OL<-backup");
 }
 
 void dp_ckpt_ol_attach(void)
 {
-	dp_port_setup(dp_cfg.backup_port);
+	setup_backup_links("OL");
 	dp_set_ext_frame_hook(ol_ext, NULL);
 	dp_set_control_hook(ol_ctl, NULL);
 }

@@ -10,7 +10,10 @@
  * Every takeover message carries takeover_id (the backup's epoch): the
  * loggers act on the first message of a takeover and only answer again to
  * repeats (the backup resends until it gets an answer; frames may be lost),
- * so a resent CUT or REPLAY never truncates or replays twice.
+ * so a resent CUT or REPLAY never truncates or replays twice. The id is
+ * never 0 in a takeover's frames and always 0 in a COVER
+ * (dp_ckpt_ext_ok drops others as malformed). Which link a frame may
+ * come on: dp_ckpt_loggers.c ("Links").
  */
 #ifndef DP_CKPT_WIRE_H
 #define DP_CKPT_WIRE_H

@@ -23,10 +23,33 @@
  *  TX task's position in that core's stream at the switch), so R starts
  *  there; what came before was never logged (documented, docs/runtime.md).
  *  Acks/resend: every PAL batch sent is kept in core's resend queue until
- *  the OL's cumulative ACK covers it; if a core has unacknowledged PALs and
- *  no ack progress for --resend-us, all its unacknowledged batches are sent
- *  again (the OL ignores what it holds). A lost PAL batch thus delays
- *  releases (the OL's R[c] stops before the gap) but never allows one early.
+ *  the OL's cumulative ACK covers it. An ACK flagged FTMB_ACK_GAP(c) (the
+ *  OL received a batch of core c beyond its R[c]: one was lost) makes the
+ *  master resend core c's unacknowledged batches at once, from the acked
+ *  position on, once per acked position (the OL flags every frame that
+ *  was in flight behind the lost one). As a fallback (the resend or the
+ *  gap ack lost too, or no later batch to reveal the gap), if a core has
+ *  unacknowledged PALs and no ack progress for --resend-us, they are all
+ *  sent again. The OL ignores what it holds. A lost PAL batch thus delays
+ *  releases (the OL's R[c] stops before the gap) by about a round trip,
+ *  and never allows one early.
+ *  Resent batches wait in a queue of their own (resend_out) that the TX
+ *  task empties before anything else, so a full OL link delays them
+ *  instead of losing them.
+ *  Send window (back-pressure for the OL's hold FIFOs): an output waits
+ *  at the OL until R >= its vector V, and a stalled R (a lost batch)
+ *  makes the OL hold every output that arrives meanwhile: with a deep
+ *  link that is more than its FIFO takes. So the TX task keeps, per core,
+ *  the vectors of the DATA frames it sent that the OL's last ACK does not
+ *  cover yet (V <= acked, componentwise; a core's vectors grow, so the
+ *  covered ones are a prefix): at most that many outputs of core c can be
+ *  held at the OL. When the count reaches the FIFO size the OL announces
+ *  in every ACK (hold_log2), core c's DATA and NOOUT frames are set aside
+ *  in order (defer[c]) until ACKs cover enough; PALS frames and other
+ *  cores' frames go on, so the PALs that will open the window are never
+ *  stuck behind the outputs that wait for them. Hence the OL's FIFO never
+ *  overflows while it runs on the current SYNC (after a switch to a new
+ *  OL the count restarts from zero).
  *  Batching: within one burst of input packets, a worker collects its PALs
  *  in one buffer (a PALS frame of up to FTMB_PALS_PER_FRAME) and stages
  *  its DATA/NOOUT frames; at the end of the burst (or when a buffer fills)
@@ -40,7 +63,10 @@
  *  Worker I/O (--role single with one worker): the main lcore there also
  *  runs the generator, the IL and the OL, so the worker takes the master's
  *  I/O: its loop reads the IL port, processes, and writes the OL port
- *  (master_io_poll, the same code the main lcore runs otherwise). Every
+ *  (master_io_poll, the same code the main lcore runs otherwise), with
+ *  no ring in between: a burst read from the IL port is processed at once
+ *  (dispatch_flush), and the stream frames it makes go to the OL port
+ *  at once when nothing waits before them (stream_out). Every
  *  queue of the master's ports then has one user, the worker; what would
  *  touch a queue of the main lcore's goes through a ring instead (outputs
  *  sent straight out while no OL is up: direct_ring, which the main lcore
@@ -65,6 +91,17 @@
 #include "ftmb_release.h"
 #include "middlebox.h"
 
+#define DP_RESEND_MAX_FRAMES 32 /* per core per round: a gap is usually at the head */
+#define DP_RESEND_OUT (DP_RESEND_MAX_FRAMES * DP_MAX_WORKERS)
+/* Send window slots per core: at least the mbuf pool (every deferred frame
+ * is an mbuf, so a defer queue never fills) and any sane --hold-cap. */
+#define DP_WIN_SLOTS 16384u
+/* Stream frames one tx_frames call takes (a burst's PALS and DATA). */
+#define DP_TX_MAX (2 * DP_BURST)
+#define DP_PFRAMES 8
+/* Stream frames waiting for the TX task above which no input is taken. */
+#define DP_TX_HIGH 2048u
+
 struct worker {
 	unsigned core;
 	struct rte_ring *in;
@@ -86,6 +123,10 @@ struct worker {
 	unsigned n_palbuf;
 	struct rte_mbuf *staged[DP_BURST * DP_MAX_OUTPUTS];
 	unsigned n_staged;
+	/* worker I/O: PALS frames of this burst, sent with the staged frames
+	 * in one go (PALs first) */
+	struct rte_mbuf *pframes[DP_PFRAMES];
+	unsigned n_pframes;
 	/* counted here, published once per burst (publish_counts): a
 	 * per-packet atomic add on dp_stats would pull its cache line away
 	 * from the main lcore, which writes it all the time */
@@ -105,6 +146,20 @@ static struct {
 	uint64_t pals_seen_end[DP_MAX_WORKERS]; /* TX: end of last PALS passed */
 	uint64_t acked[DP_MAX_WORKERS];
 	uint64_t last_ack_progress[DP_MAX_WORKERS];
+	uint64_t nack_from[DP_MAX_WORKERS]; /* acked position of the last gap resend */
+	/* TX task: send window and deferred frames (see "Send window") */
+	uint32_t ol_hold;              /* outputs per core the OL holds (0: not said) */
+	struct dp_win {
+		uint64_t *v;           /* DP_WIN_SLOTS vectors of ms.n entries */
+		uint32_t head, tail;   /* free-running */
+	} win[DP_MAX_WORKERS];
+	struct dp_defer {
+		struct rte_mbuf **m;   /* DP_WIN_SLOTS frames */
+		uint32_t head, tail;
+	} defer[DP_MAX_WORKERS];
+	uint32_t n_deferred;           /* frames in all defer[] */
+	struct rte_mbuf *resend_out[DP_RESEND_OUT]; /* resent PALS frames not yet sent */
+	unsigned n_resend_out;
 	uint64_t sync_pos[DP_MAX_WORKERS];
 	uint64_t next_hb, next_sync;
 	uint32_t sync_gen;
@@ -112,9 +167,10 @@ static struct {
 	uint16_t direct_in[2];
 	uint64_t direct_id;
 	uint64_t pal_frame_count;      /* for --drop-pals                      */
-	struct rte_mbuf *pending[DP_BURST]; /* stream frames the OL port refused */
+	struct rte_mbuf *pending[DP_TX_MAX]; /* stream frames the OL port refused */
 	unsigned n_pending;
 	uint64_t last_dispatched;      /* last IL id handed to a worker        */
+	bool il_unread;                /* rx_il did not read the IL link (no room) */
 	bool restored;                 /* state from a checkpoint (backup)     */
 	/* quiesce; from here on what the main lcore reads in worker_io mode,
 	 * on a cache line of its own (the worker writes the fields above) */
@@ -136,6 +192,8 @@ static RTE_DEFINE_PER_LCORE(struct worker *, cur_worker);
 
 static unsigned master_io_poll(uint64_t now_tsc);
 static unsigned tx_streams(void);
+static void tx_frames(struct rte_mbuf **pkts, unsigned n, unsigned n_old);
+static void win_reset(void);
 
 /* ------------------------------------------------------------------ */
 /* worker side                                                         */
@@ -157,14 +215,33 @@ static inline void rq_unlock(void)
 		rte_spinlock_unlock(&ms.rq_lock);
 }
 
-static void stream_enqueue(struct rte_mbuf *m)
+/* Hand n stream frames of this worker to the TX task, in order. With
+ * worker I/O the worker is the TX task: when nothing waits before them
+ * (frames the link refused, resends, deferred frames, the ring), they are
+ * framed for the link at once (tx_frames), without a ring hop; otherwise
+ * they queue on the stream ring behind what waits. */
+static void stream_out(struct rte_mbuf **m, unsigned n)
 {
-	while (rte_ring_enqueue(ms.to_tx, m) != 0) {
-		if (dp_force_quit) {
-			rte_pktmbuf_free(m);
-			return;
+	unsigned done = 0;
+
+	if (ms.worker_io && !ms.n_pending && !ms.n_resend_out && !ms.n_deferred &&
+	    rte_ring_empty(ms.to_tx)) {
+		while (done < n) {
+			unsigned k = RTE_MIN(n - done, (unsigned)DP_TX_MAX);
+			tx_frames(m + done, k, 0);
+			done += k;
 		}
-		rte_pause();
+		return;
+	}
+	while (done < n) {
+		done += rte_ring_enqueue_burst(ms.to_tx, (void **)m + done, n - done, NULL);
+		if (done < n) {
+			if (dp_force_quit) {
+				rte_pktmbuf_free_bulk(m + done, n - done);
+				return;
+			}
+			rte_pause();
+		}
 	}
 }
 
@@ -188,7 +265,15 @@ static void flush_pals(struct worker *w)
 		b->reserved = 0;
 		b->first = w->palbuf_first;
 		memcpy(b + 1, w->palbuf, k * sizeof(struct ftmb_w_pal));
-		stream_enqueue(m);
+		if (ms.worker_io) { /* out with the burst's outputs, ahead of them */
+			if (w->n_pframes == DP_PFRAMES) {
+				stream_out(w->pframes, w->n_pframes);
+				w->n_pframes = 0;
+			}
+			w->pframes[w->n_pframes++] = m;
+		} else {
+			stream_out(&m, 1);
+		}
 	} /* else: the resend queue still has them */
 	w->palbuf_first += k;
 	w->n_palbuf = 0;
@@ -214,21 +299,20 @@ static void publish_counts(struct worker *w)
 /* End of a burst: PALs first, then the outputs and no-output records. */
 static void flush_stream(struct worker *w)
 {
-	unsigned done = 0;
-
 	publish_counts(w);
 
 	flush_pals(w);
-	while (done < w->n_staged) {
-		done += rte_ring_enqueue_burst(ms.to_tx, (void **)w->staged + done,
-						  w->n_staged - done, NULL);
-		if (done < w->n_staged) {
-			if (dp_force_quit) {
-				rte_pktmbuf_free_bulk(w->staged + done, w->n_staged - done);
-				break;
-			}
-			rte_pause();
-		}
+	if (w->n_pframes) {
+		/* worker I/O: the burst's PALS frames, then its outputs, in one
+		 * array, so the OL link gets them in one transmission */
+		struct rte_mbuf *all[DP_PFRAMES + RTE_DIM(w->staged)];
+
+		memcpy(all, w->pframes, w->n_pframes * sizeof(all[0]));
+		memcpy(all + w->n_pframes, w->staged, w->n_staged * sizeof(all[0]));
+		stream_out(all, w->n_pframes + w->n_staged);
+		w->n_pframes = 0;
+	} else if (w->n_staged) {
+		stream_out(w->staged, w->n_staged);
 	}
 	w->n_staged = 0;
 }
@@ -249,7 +333,9 @@ static void sink_pals(struct worker *w, const struct ftmb_rec *rec)
 	while (done < rec->count) {
 		uint32_t k = RTE_MIN(rec->count - done,
 				     (uint32_t)(FTMB_PALS_PER_FRAME - w->n_palbuf));
-		memcpy(w->palbuf + w->n_palbuf, rec->pals + done, k * sizeof(struct ftmb_pal));
+		/* a few PALs per packet: a loop, not a libc call per record */
+		for (uint32_t i = 0; i < k; i++)
+			w->palbuf[w->n_palbuf + i] = rec->pals[done + i];
 		w->n_palbuf += k;
 		done += k;
 		if (w->n_palbuf == FTMB_PALS_PER_FRAME) {
@@ -280,7 +366,8 @@ static void sink_output(struct worker *w, const struct ftmb_rec *rec)
 	d->frame_len = flen;
 	d->stream_pos = w->stream_pos++;
 	d->pkt_id = rec->pkt_id;
-	memcpy(d + 1, rec->vec, 8u * rec->n_vec);
+	for (unsigned i = 0; i < rec->n_vec; i++) /* 1..8 words: no libc call */
+		((ftmb_wire_u64 *)(d + 1))[i] = rec->vec[i];
 	stage(w, m);
 }
 
@@ -480,6 +567,13 @@ int dp_master_worker_main(void *arg)
  * for the main lcore to drain the stream ring). */
 static bool workers_have_room(void)
 {
+	/* and the way to the OL is clear: nothing refused by the link,
+	 * nothing waiting for the send window, the stream ring not filling.
+	 * Otherwise new input would only pile up mbufs here (the pool is
+	 * shared with the IL and the OL in one process: exhausting it stops
+	 * heartbeats too); the IL keeps the backlog in its log instead. */
+	if (ms.n_pending || ms.n_deferred || rte_ring_count(ms.to_tx) >= DP_TX_HIGH)
+		return false;
 	for (unsigned c = 0; c < ms.n; c++)
 		if (rte_ring_free_count(ms.w[c].in) < DP_BURST)
 			return false;
@@ -503,6 +597,20 @@ struct dispatch {
 
 static void dispatch_flush(struct dispatch *d)
 {
+	if (ms.worker_io) {
+		/* this is the one worker's lcore: process the burst now, no
+		 * ring hop (a packet boundary, as the ring's would be) */
+		struct worker *w = &ms.w[0];
+
+		if (!d->n[0])
+			return;
+		for (unsigned i = 0; i < d->n[0]; i++)
+			process_one(w, d->m[0][i]);
+		d->n[0] = 0;
+		ftmb_core_flush(w->core);
+		flush_stream(w);
+		return;
+	}
 	for (unsigned c = 0; c < ms.n; c++) {
 		unsigned k = d->n[c], q;
 
@@ -524,8 +632,11 @@ static unsigned rx_il(void)
 	uint64_t now_tsc = 0;
 	unsigned n;
 
-	if (dp_cfg.il_port == DP_NO_PORT || !workers_have_room())
+	if (dp_cfg.il_port == DP_NO_PORT)
 		return 0;
+	ms.il_unread = !workers_have_room();
+	if (ms.il_unread)
+		return 0; /* back-pressure: the IL keeps the input in its log */
 	n = rte_eth_rx_burst(dp_cfg.il_port, 0, pkts, DP_BURST);
 	if (!n)
 		return 0;
@@ -648,9 +759,11 @@ static void go_protected(uint64_t now_tsc)
 	for (unsigned c = 0; c < ms.n; c++) {
 		ms.sync_pos[c] = ms.pals_seen_end[c];
 		ms.last_ack_progress[c] = now_tsc;
+		ms.nack_from[c] = UINT64_MAX;
 	}
 	ms.protected = true;
 	ms.ol_acked = false;
+	win_reset(); /* a new OL holds nothing yet */
 	send_sync();
 	ms.next_sync = now_tsc + dp_us_to_tsc(dp_cfg.hb_us);
 	DP_LOG(NOTICE, "master: protected (OL epoch %" PRIu64 ")\n", ms.ol.epoch);
@@ -668,6 +781,7 @@ static void go_unprotected(void)
 	}
 	rte_pktmbuf_free_bulk(ms.pending, ms.n_pending);
 	ms.n_pending = 0;
+	win_reset(); /* deferred frames now leave unprotected (tx_streams) */
 	DP_LOG(WARNING, "master: OL gone, sending outputs straight out (unprotected)\n");
 }
 
@@ -679,12 +793,130 @@ static void forget_unsent_pals(void)
 	rq_unlock();
 }
 
+/* ---- send window (see "Send window" above); TX task only ---- */
+
+static inline uint32_t win_limit(void)
+{
+	return ms.ol_hold ? RTE_MIN(ms.ol_hold, DP_WIN_SLOTS) : DP_WIN_SLOTS;
+}
+
+static inline bool win_room(unsigned c, uint32_t extra)
+{
+	return ms.win[c].tail - ms.win[c].head + extra < win_limit();
+}
+
+static inline void win_push(unsigned c, const void *vec)
+{
+	struct dp_win *w = &ms.win[c];
+
+	uint64_t *dst = &w->v[(size_t)(w->tail & (DP_WIN_SLOTS - 1)) * ms.n];
+
+	for (unsigned i = 0; i < ms.n; i++)
+		dst[i] = ((const ftmb_wire_u64 *)vec)[i];
+	w->tail++;
+}
+
+/* The ACKs now cover acked[]: forget the outputs that can no longer be held. */
+static void win_advance(void)
+{
+	for (unsigned c = 0; c < ms.n; c++) {
+		struct dp_win *w = &ms.win[c];
+
+		while (w->head != w->tail &&
+		       ftmb_release_ok(&w->v[(size_t)(w->head & (DP_WIN_SLOTS - 1)) * ms.n],
+				       ms.acked, ms.n))
+			w->head++;
+	}
+}
+
+static void win_reset(void)
+{
+	for (unsigned c = 0; c < ms.n; c++)
+		ms.win[c].head = ms.win[c].tail;
+}
+
+static inline const struct ftmb_hdr *frame_hdr(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, const struct ftmb_hdr *, FTMB_ETH_HLEN);
+}
+
+/* core of a DATA or NOOUT frame (both start with a u16 core) */
+static inline unsigned frame_core(struct rte_mbuf *m)
+{
+	return *(const uint16_t *)(const void *)(frame_hdr(m) + 1);
+}
+
+/* Should a fresh DATA (data) or NOOUT frame of core c wait? Behind
+ * frames of c that wait, or when c's window is full. A full defer[c]
+ * cannot happen (every deferred frame is an mbuf of a pool smaller than
+ * DP_WIN_SLOTS); were it ever full, the frame would go out anyway. */
+static inline bool must_defer(unsigned c, bool data)
+{
+	const struct dp_defer *d = &ms.defer[c];
+
+	if (d->tail - d->head >= DP_WIN_SLOTS)
+		return false;
+	return d->head != d->tail || (data && !win_room(c, 0));
+}
+
+static void defer_push(unsigned c, struct rte_mbuf *m)
+{
+	struct dp_defer *d = &ms.defer[c];
+
+	d->m[d->tail++ & (DP_WIN_SLOTS - 1)] = m;
+	ms.n_deferred++;
+}
+
+/* Deferred frames that may go now (all of them when unprotected), core by
+ * core in their order, into pkts (at most max). */
+static unsigned take_deferred(struct rte_mbuf **pkts, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned c = 0; c < ms.n && n < max; c++) {
+		struct dp_defer *d = &ms.defer[c];
+		uint32_t data = 0;
+
+		while (d->head != d->tail && n < max) {
+			struct rte_mbuf *m = d->m[d->head & (DP_WIN_SLOTS - 1)];
+
+			if (ms.protected && frame_hdr(m)->type == FTMB_W_DATA) {
+				if (!win_room(c, data))
+					break;
+				data++;
+			}
+			d->head++;
+			ms.n_deferred--;
+			pkts[n++] = m;
+		}
+	}
+	return n;
+}
+
+/* Resent PALS frames first: they are what releases wait for. Returns how
+ * many are still waiting for room on the link. */
+static unsigned tx_resends(void)
+{
+	unsigned s;
+
+	if (!ms.protected) {
+		rte_pktmbuf_free_bulk(ms.resend_out, ms.n_resend_out);
+		ms.n_resend_out = 0;
+		return 0;
+	}
+	s = dp_tx_some(dp_cfg.ol_port, ms.resend_out, ms.n_resend_out);
+	memmove(ms.resend_out, ms.resend_out + s, (ms.n_resend_out - s) * sizeof(ms.resend_out[0]));
+	ms.n_resend_out -= s;
+	return ms.n_resend_out;
+}
+
 static unsigned tx_streams(void)
 {
-	struct rte_mbuf *pkts[DP_BURST], *to_ol[DP_BURST], *direct[2][DP_BURST];
-	unsigned n, nol = 0, nd[2] = {0, 0};
-	bool dropped_pals = false;
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned n = 0, n_old = 0;
 
+	if (ms.n_resend_out && tx_resends())
+		return 0;
 	if (ms.n_pending) {
 		/* backpressure: the OL link is full; keep each stream's order */
 		unsigned s = dp_tx_some(dp_cfg.ol_port, ms.pending, ms.n_pending);
@@ -693,15 +925,31 @@ static unsigned tx_streams(void)
 		if (ms.n_pending)
 			return s;
 	}
-	n = rte_ring_sc_dequeue_burst(ms.to_tx, (void **)pkts, DP_BURST, NULL);
+	if (unlikely(ms.n_deferred))
+		n = n_old = take_deferred(pkts, DP_BURST);
+	n += rte_ring_sc_dequeue_burst(ms.to_tx, (void **)pkts + n, DP_BURST - n, NULL);
 	if (!ms.worker_io)
-		dp_prefetch_burst(pkts, n, true); /* written by the workers' lcores */
+		dp_prefetch_burst(pkts + n_old, n - n_old, true); /* written by the workers' lcores */
+	tx_frames(pkts, n, n_old);
+	return n;
+}
+
+/* Stream frames pkts[0..n) (at most DP_TX_MAX; the first n_old come from
+ * defer[] and may go now) to the OL link, or straight out while no OL is
+ * up; see "Send window" for the frames that wait. */
+static void tx_frames(struct rte_mbuf **pkts, unsigned n, unsigned n_old)
+{
+	struct rte_mbuf *to_ol[DP_TX_MAX], *direct[2][DP_TX_MAX];
+	unsigned nol = 0, nd[2] = {0, 0};
+	bool dropped_pals = false;
+
 	for (unsigned i = 0; i < n; i++) {
-		dp_prefetch_next(pkts, i, n, true);
+		if (i >= n_old && !ms.worker_io)
+			dp_prefetch_next(pkts, i, n, true);
 		struct rte_mbuf *m = pkts[i];
-		const struct ftmb_hdr *h = rte_pktmbuf_mtod_offset(m, const struct ftmb_hdr *,
-								   FTMB_ETH_HLEN);
+		const struct ftmb_hdr *h = frame_hdr(m);
 		const void *body = h + 1;
+		bool fresh = i >= n_old; /* not from defer[]: may have to wait */
 
 		switch (h->type) {
 		case FTMB_W_PALS: {
@@ -720,9 +968,9 @@ static unsigned tx_streams(void)
 			}
 			break;
 		}
-		case FTMB_W_DATA:
+		case FTMB_W_DATA: {
+			const struct ftmb_w_data *d = body;
 			if (!ms.protected) {
-				const struct ftmb_w_data *d = body;
 				uint8_t port = d->out_port;
 				rte_pktmbuf_adj(m, (uint16_t)(FTMB_ETH_HLEN + sizeof(*h) +
 					sizeof(*d) + 8u * d->n_vec));
@@ -730,15 +978,27 @@ static unsigned tx_streams(void)
 				DP_INC(direct_out);
 				continue;
 			}
+			if (fresh && must_defer(d->core, true)) {
+				defer_push(d->core, m); /* the OL may hold no more of its outputs */
+				continue;
+			}
+			win_push(d->core, d + 1);
 			DP_INC(data_frames);
 			break;
-		case FTMB_W_NOOUT:
+		}
+		case FTMB_W_NOOUT: {
+			unsigned c = frame_core(m);
 			if (!ms.protected) {
 				rte_pktmbuf_free(m);
 				continue;
 			}
+			if (fresh && must_defer(c, false)) {
+				defer_push(c, m); /* keeps its place behind deferred outputs */
+				continue;
+			}
 			DP_INC(noout);
 			break;
+		}
 		}
 		to_ol[nol++] = m;
 	}
@@ -765,17 +1025,15 @@ static unsigned tx_streams(void)
 	}
 	if (dropped_pals)
 		forget_unsent_pals();
-	return n;
 }
 
-#define DP_RESEND_MAX_FRAMES 32 /* per core per round: a gap is usually at the head */
 static void resend_one(void *arg, unsigned core, uint64_t first_pos, uint32_t count,
 		       const struct ftmb_pal *pals)
 {
 	unsigned *budget = arg;
 	uint32_t done = 0;
 
-	while (done < count && *budget) {
+	while (done < count && *budget && ms.n_resend_out < DP_RESEND_OUT) {
 		--*budget;
 		uint32_t k = RTE_MIN(count - done, (uint32_t)FTMB_PALS_PER_FRAME);
 		struct ftmb_w_pals *b;
@@ -788,7 +1046,7 @@ static void resend_one(void *arg, unsigned core, uint64_t first_pos, uint32_t co
 		b->first = first_pos + done;
 		memcpy(b + 1, pals + done, k * sizeof(struct ftmb_w_pal));
 		DP_INC(pal_resent);
-		dp_tx_ctl(dp_cfg.ol_port, m);
+		ms.resend_out[ms.n_resend_out++] = m;
 		done += k;
 	}
 }
@@ -830,6 +1088,7 @@ static void handle_ack(const struct ftmb_wire_view *v, uint64_t now_tsc)
 	if (a->ol_epoch != ms.ol.epoch || a->sync_gen != ms.sync_gen)
 		return; /* an ack of an older sync: positions of another start */
 	ms.ol_acked = true;
+	ms.ol_hold = a->hold_log2 ? 1u << RTE_MIN(a->hold_log2, 24u) : 0;
 	rq_lock();
 	for (unsigned c = 0; c < RTE_MIN((unsigned)a->n_cores, ms.n); c++) {
 		if (v->vec[c] > ms.acked[c]) {
@@ -837,8 +1096,17 @@ static void handle_ack(const struct ftmb_wire_view *v, uint64_t now_tsc)
 			ms.last_ack_progress[c] = now_tsc;
 			ftmb_resendq_ack(ms.rq, c, v->vec[c]);
 		}
+		if ((v->hdr->flags & FTMB_ACK_GAP(c)) && v->vec[c] != ms.nack_from[c]) {
+			/* a batch of core c was lost: resend from the ack now */
+			unsigned budget = DP_RESEND_MAX_FRAMES;
+			ms.nack_from[c] = v->vec[c];
+			ms.last_ack_progress[c] = now_tsc;
+			DP_INC(pal_nacks);
+			ftmb_resendq_foreach(ms.rq, c, resend_one, &budget);
+		}
 	}
 	rq_unlock();
+	win_advance();
 }
 
 static unsigned rx_ol(uint64_t now_tsc)
@@ -937,7 +1205,9 @@ unsigned dp_master_poll(uint64_t now_tsc)
 {
 	if (ms.worker_io)
 		return main_side_poll();
-	return master_io_poll(now_tsc) + quiesce_poll();
+	/* frames that wait for an ACK to open the window count as work: the
+	 * drain at exit (dp_main.c) must not take them for idleness */
+	return master_io_poll(now_tsc) + quiesce_poll() + (ms.n_deferred != 0);
 }
 
 /* Heartbeats, peer timeouts, resends and SYNC resends are in ms or tens of
@@ -961,6 +1231,8 @@ static unsigned master_io_poll(uint64_t now_tsc)
 	ms.next_timers = now_tsc + dp_us_to_tsc(DP_MASTER_TIMER_US);
 	if (dp_peer_check(&ms.ol, now_tsc) && ms.protected)
 		go_unprotected();
+	if (ms.il_unread && ms.il.up) /* not listening: its silence says nothing */
+		ms.il.last_seen_tsc = now_tsc;
 	dp_peer_check(&ms.il, now_tsc);
 	resend_check(now_tsc);
 	if (ms.protected && !ms.ol_acked && now_tsc >= ms.next_sync) {
@@ -1019,6 +1291,12 @@ int dp_master_init(unsigned n_workers, uint64_t epoch)
 					     RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (!ms.w[c].in)
 			rte_exit(EXIT_FAILURE, "master: worker ring: %s\n", rte_strerror(rte_errno));
+	}
+	for (unsigned c = 0; c < ms.n; c++) {
+		ms.win[c].v = calloc((size_t)DP_WIN_SLOTS * ms.n, sizeof(uint64_t));
+		ms.defer[c].m = calloc(DP_WIN_SLOTS, sizeof(struct rte_mbuf *));
+		if (!ms.win[c].v || !ms.defer[c].m)
+			rte_exit(EXIT_FAILURE, "master: cannot allocate the send window\n");
 	}
 	ms.rq = ftmb_resendq_create(ms.n);
 	if (!ms.rq)

@@ -9,7 +9,21 @@
  * its head while V <= R (ftmb_ol_release_poll_all); released packets leave
  * by the port of their verdict, already-released duplicates are dropped.
  * The OL acknowledges R[c] (+ the stream base, below) every --ack-us when
- * it changed, and at once after a gap, so the master can trim or resend.
+ * it changed, so the master can trim its resend queue. A PALS frame that
+ * starts beyond R[c] means a batch of core c was lost on the link: the OL
+ * then acks at once with the header flag FTMB_ACK_GAP(c) (a negative
+ * acknowledgement), and the master resends from R[c] as soon as it reads
+ * it, so held outputs wait about one round trip, not the resend timer.
+ * One gap ack per R[c] value, repeated at most every --ack-us while R[c]
+ * stays there (the frames that were in flight behind the lost one all
+ * arrive as gaps; they need no ack each). A hold FIFO that is nonetheless
+ * full drops the DATA frame (the link is FIFO, so the OL cannot stop
+ * reading it without also stopping the PALs the held outputs wait for):
+ * counted in hold_full, logged at ERR with the running count. It should
+ * not happen: every ACK tells the master how many outputs a FIFO holds
+ * (hold_log2), and the master sends no DATA of core c while that many of
+ * c's sent outputs may still be held (dp_master.c, "Send window"): the
+ * back-pressure that keeps a stalled R from overflowing the FIFO.
  * Streams start at a SYNC from the master: positions in it become this
  * OL's base (stream position p of core c is position p - base[c] in the
  * release state), so an OL started while the master has been running for a
@@ -41,11 +55,15 @@ static struct {
 	uint16_t master_port;
 	struct dp_peer master;
 	bool ack_now;
+	uint32_t gap_flags;    /* FTMB_ACK_GAP bits for the next ack          */
+	uint64_t nack_r[FTMB_WIRE_MAX_CORES];   /* R[c] of the last gap ack    */
+	uint64_t nack_tsc[FTMB_WIRE_MAX_CORES]; /* when it was sent            */
 	uint64_t last_acked_sum;
 	uint64_t next_ack, next_hb, next_autotrim, next_sweep;
 	uint64_t last_released[FTMB_WIRE_MAX_CORES]; /* input id, per core */
 	FILE *ev;
 	uint64_t now_tsc;      /* TSC read once per poll (hold/release stamps) */
+	uint64_t hold_tsc_sum; /* hold times not yet added to release_ns_sum  */
 	uint64_t ns_per_tsc_q32; /* 1e9 / hz in 32.32 fixed point              */
 	struct rte_mbuf *out[2][DP_BURST];
 	unsigned nout[2];
@@ -53,6 +71,11 @@ static struct {
 
 static void flush_out(void)
 {
+	if (ol.hold_tsc_sum) { /* one conversion per burst, not per packet */
+		DP_ADD(release_ns_sum, (uint64_t)(((unsigned __int128)ol.hold_tsc_sum *
+						   ol.ns_per_tsc_q32) >> 32));
+		ol.hold_tsc_sum = 0;
+	}
 	for (unsigned p = 0; p < 2; p++) {
 		DP_ADD(pkts_out, ol.nout[p]);
 		dp_tx(dp_cfg.out_port[p], ol.out[p], ol.nout[p]);
@@ -75,8 +98,7 @@ static void on_release(void *arg, unsigned core, uint64_t pkt_id, uint32_t out_i
 	}
 	DP_INC(released);
 	ol.last_released[core] = pkt_id;
-	DP_ADD(release_ns_sum, (uint64_t)(((unsigned __int128)(ol.now_tsc - *dp_mbuf_ts(m)) *
-					    ol.ns_per_tsc_q32) >> 32));
+	ol.hold_tsc_sum += ol.now_tsc - *dp_mbuf_ts(m);
 	if (ol.ev) {
 		const uint64_t *R = ftmb_ol_R(ol.st);
 		fprintf(ol.ev, "R %u %" PRIu64 " %u", core, pkt_id, out_idx);
@@ -112,9 +134,17 @@ static void send_ack(void)
 	if (!m)
 		return;
 	a->n_cores = (uint8_t)ol.n;
+	/* the master's send window: what a hold FIFO takes (ftmb_ol_create
+	 * rounds hold_cap up; the power of two at or below it is safe) */
+	a->hold_log2 = (uint8_t)(31 - __builtin_clz(dp_cfg.hold_cap | 1));
 	a->sync_gen = ol.sync_gen;
 	a->ol_epoch = ol.epoch;
 	r = (uint64_t *)(a + 1);
+	if (ol.gap_flags) {
+		rte_pktmbuf_mtod_offset(m, struct ftmb_hdr *, FTMB_ETH_HLEN)->flags = ol.gap_flags;
+		ol.gap_flags = 0;
+		DP_INC(pal_nacks);
+	}
 	ol.last_acked_sum = 0;
 	for (unsigned c = 0; c < ol.n; c++) {
 		r[c] = ftmb_ol_received(ol.st, c) + ol.base[c];
@@ -149,13 +179,29 @@ static void on_sync(const struct ftmb_wire_view *v)
 			DP_LOG_RL(ERR, "OL: cannot create release state for %u cores\n", ol.n);
 			return;
 		}
-		for (unsigned c = 0; c < ol.n; c++)
+		for (unsigned c = 0; c < ol.n; c++) {
 			ol.base[c] = v->vec[c];
+			ol.nack_tsc[c] = 0; /* a gap of the new streams is acked at once */
+		}
+		ol.gap_flags = 0;
 	}
 	ol.synced = true;
 	ol.sync_gen = s->gen;
 	ol.ack_now = true;
 	DP_LOG(NOTICE, "OL: synced with master (gen %u, %u cores)\n", s->gen, ol.n);
+}
+
+/* A PALS frame of core c arrived beyond R[c] (r, in master positions):
+ * ask for a resend at once, once per R[c] value (again after --ack-us if
+ * R[c] has not moved: the resend may have been lost too). */
+static void note_gap(unsigned c, uint64_t r)
+{
+	if (r == ol.nack_r[c] && ol.now_tsc - ol.nack_tsc[c] < dp_us_to_tsc(dp_cfg.ack_us))
+		return;
+	ol.nack_r[c] = r;
+	ol.nack_tsc[c] = ol.now_tsc;
+	ol.gap_flags |= FTMB_ACK_GAP(c);
+	ol.ack_now = true;
 }
 
 static void on_pals(const struct ftmb_wire_view *v)
@@ -199,7 +245,10 @@ static void on_pals(const struct ftmb_wire_view *v)
 		break;
 	}
 	case FTMB_BATCH_DUPLICATE: DP_INC(pal_dups); break;
-	case FTMB_BATCH_GAP: DP_INC(pal_gaps); ol.ack_now = true; break;
+	case FTMB_BATCH_GAP:
+		DP_INC(pal_gaps);
+		note_gap(b->core, old_r);
+		break;
 	default:
 		DP_INC(malformed);
 		DP_LOG_RL(WARNING, "OL: PAL batch rejected (%d)\n", res);
@@ -233,20 +282,27 @@ static void on_data(struct rte_mbuf *m, const struct ftmb_wire_view *v)
 	dp_trim1(m, (uint16_t)(m->data_len - d->frame_len)); /* one segment: dp_parse */
 	m->port = (uint16_t)port;
 	*dp_mbuf_ts(m) = ol.now_tsc;
-	if (ftmb_ol_hold(ol.st, core, pkt_id, out_idx, V, m) != 0) {
-		DP_INC(hold_full);
-		DP_LOG_RL(WARNING, "OL: hold FIFO of core %u full (--hold-cap %u), dropped\n",
-			  core, dp_cfg.hold_cap);
-		rte_pktmbuf_free(m);
+	if (ftmb_ol_hold(ol.st, core, pkt_id, out_idx, V, m) == 0) {
+		dp_stats.held++;
 		return;
 	}
-	dp_stats.held++;
+	DP_INC(hold_full);
+	DP_LOG_RL(ERR, "OL: hold FIFO of core %u full (--hold-cap %u, R %" PRIu64
+		  "): output %u of packet %" PRIu64 " DROPPED (%" PRIu64 " so far)\n",
+		  core, dp_cfg.hold_cap, ftmb_ol_received(ol.st, core) + ol.base[core],
+		  out_idx, pkt_id, dp_cnt->hold_full);
+	rte_pktmbuf_free(m);
 }
 
+/* Frames taken from the master per poll: a master burst of DP_BURST
+ * outputs comes with its PALS frames (one per 56 PALs, sent ahead of the
+ * outputs in one transmission), so the OL takes such a burst whole
+ * instead of leaving its last outputs for the next poll. */
+#define OL_RX_BURST (2 * DP_BURST)
 static unsigned rx_master(uint64_t now_tsc)
 {
-	struct rte_mbuf *pkts[DP_BURST];
-	unsigned n = rte_eth_rx_burst(ol.master_port, 0, pkts, DP_BURST);
+	struct rte_mbuf *pkts[OL_RX_BURST];
+	unsigned n = rte_eth_rx_burst(ol.master_port, 0, pkts, OL_RX_BURST);
 
 	if (!n)
 		return 0;
@@ -298,15 +354,18 @@ static unsigned rx_master(uint64_t now_tsc)
 
 /* Without checkpointing in this deployment (no control hook: nothing will
  * ever compute a recovery cut or replay), the stored PALs and the ids of
- * released outputs serve nobody: drop them every 10 ms so a long run keeps
- * constant memory. With ckpt, ol_trim() does this at each checkpoint. */
+ * released outputs serve nobody: drop them every millisecond, so a long
+ * run keeps constant memory and the store stays small enough to be
+ * written in the cache (every 10 ms, it grew to megabytes at a few Mpps:
+ * each new PAL line then came from memory). With ckpt, ol_trim() does
+ * this at each checkpoint. */
 static void autotrim(uint64_t now_tsc)
 {
 	uint64_t below = UINT64_MAX;
 
 	if (dp_has_control_hook() || now_tsc < ol.next_autotrim)
 		return;
-	ol.next_autotrim = now_tsc + dp_us_to_tsc(10000);
+	ol.next_autotrim = now_tsc + dp_us_to_tsc(1000);
 	for (unsigned c = 0; c < ol.n; c++) {
 		ftmb_ol_trim(ol.st, c, ftmb_ol_received(ol.st, c));
 		if (ol.last_released[c] && ol.last_released[c] < below)

@@ -2,13 +2,15 @@
  * dp_telemetry.c: live figures. /ftmb/stats (every counter of dp.h plus
  * derived ones) through DPDK telemetry, readable with dpdk-telemetry.py
  * (--file-prefix of the role); a one-line status per second on stdout
- * when it is a terminal or with --status.
+ * when it is a terminal or with --status; the --ctl control socket
+ * (dp_ctl.c, protected program only) is started here too.
  */
 #include "dp.h"
 
 #include <stdio.h>
 
 #include <rte_cycles.h>
+#include <rte_debug.h>
 #include <rte_telemetry.h>
 
 static const char *role_name(void)
@@ -19,6 +21,7 @@ static const char *role_name(void)
 	case DP_ROLE_OL: return "ol";
 	case DP_ROLE_SINGLE: return "single";
 	case DP_ROLE_UNPROTECTED: return "unprotected";
+	case DP_ROLE_BACKUP: return "backup";
 	default: return "?";
 	}
 }
@@ -39,10 +42,20 @@ static int stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d
 	return 0;
 }
 
+/* Defined in dp_ctl.c, which only the protected program links (its
+ * checkpoint agent uses dp_ctl.c, so the member is always pulled in
+ * there); a weak reference keeps the unprotected program free of it. */
+void dp_ctl_start(void) __attribute__((weak));
+
 void dp_telemetry_init(void)
 {
 	rte_telemetry_register_cmd("/ftmb/stats", stats_cmd,
 		"ftmb dataplane counters of this role (see docs/runtime.md)");
+	if (dp_ctl_start)
+		dp_ctl_start();
+	else if (dp_cfg.ctl_path)
+		rte_exit(EXIT_FAILURE, "--ctl: only the roles of the protected program have a "
+			 "control socket\n");
 }
 
 void dp_status_tick(uint64_t now_tsc)

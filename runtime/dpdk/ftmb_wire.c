@@ -42,6 +42,9 @@ size_t ftmb_wire_size(int type, unsigned n, unsigned frame_len)
 	}
 }
 
+_Static_assert(sizeof(struct ftmb_wire_view) == 64,
+	       "ftmb_wire_parse sets each field of the view: update it with the struct");
+
 int ftmb_wire_parse(const void *frame, size_t len, struct ftmb_wire_view *v)
 {
 	const uint8_t *p = frame;
@@ -49,12 +52,18 @@ int ftmb_wire_parse(const void *frame, size_t len, struct ftmb_wire_view *v)
 	const uint8_t *body;
 	size_t avail, need;
 
-	memset(v, 0, sizeof(*v));
+	/* every field of the view, without a memset call per frame */
+	v->hdr = NULL;
+	v->type = 0;
+	v->body = NULL;
+	v->vec = v->vec2 = NULL;
+	v->pals = NULL;
+	v->frame = NULL;
+	v->frame_len = 0;
 	if (len < FTMB_ETH_HLEN)
 		return FTMB_WIRE_SHORT;
-	if (ftmb_wire_ethertype(frame, len) != FTMB_ETHERTYPE ||
-	    (p[12] << 8 | p[13]) != FTMB_ETHERTYPE)
-		return FTMB_WIRE_NOT_FTMB;
+	if ((p[12] << 8 | p[13]) != FTMB_ETHERTYPE)
+		return FTMB_WIRE_NOT_FTMB; /* (a VLAN-tagged FTMB frame is not one either) */
 	if (len < FTMB_ETH_HLEN + sizeof(*h))
 		return FTMB_WIRE_SHORT;
 	h = (const void *)(p + FTMB_ETH_HLEN);

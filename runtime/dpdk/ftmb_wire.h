@@ -107,10 +107,18 @@ struct ftmb_w_noout {
 	uint64_t pkt_id;
 } __attribute__((packed));
 
-/* FTMB_W_ACK: body = struct + n_cores u64 (PALs received in order, R[c]). */
+/* FTMB_W_ACK: body = struct + n_cores u64 (PALs received in order, R[c]).
+ * Header flags: bit c (FTMB_ACK_GAP(c)) = a PALS frame of core c arrived
+ * beyond R[c], i.e. a batch was lost: the master should resend core c's
+ * batches from r[c] now (a negative acknowledgement) instead of waiting
+ * for its resend timer. Senders that predate it send 0, receivers that
+ * predate it ignore the flags: version 1 either way. */
+#define FTMB_ACK_GAP(c) (1u << (c))
 struct ftmb_w_ack {
 	uint8_t n_cores;
-	uint8_t reserved[3];
+	uint8_t hold_log2;   /* the OL holds 2^hold_log2 outputs per core
+				(the master's send window); 0 = not said */
+	uint8_t reserved[2];
 	uint32_t sync_gen;   /* generation of the SYNC the OL runs on   */
 	uint64_t ol_epoch;   /* the OL's incarnation                    */
 	/* uint64_t r[n_cores] */

@@ -96,3 +96,81 @@ start_roles() {
 kill_master() { kill -9 -- "-$MASTER" 2>/dev/null || kill -9 "$MASTER"; wait "$MASTER" 2>/dev/null; }
 # wait_exit NAME PID: the role must exit 0
 wait_exit() { wait "$2" || fail "$1 exited with an error (see its log)"; }
+
+# ---- ftmbctl against the roles (t_dpctl.sh) ----
+# start_roles_ctl DIR [master args...]: start_roles with a control socket on
+#   every role: DIR/il.sock, DIR/master.sock, DIR/ol.sock, DIR/backup.sock
+#   (--ctl expands %r to the role's name)
+start_roles_ctl() {
+	local saved=("${COMMON[@]}")
+	COMMON+=(--ctl "$1/%r.sock")
+	start_roles "$@"
+	COMMON=("${saved[@]}")
+}
+# ctl_get FILE KEY: the first KEY=value of an ftmbctl reply saved in FILE
+ctl_get() { sed -n "s/^$2=//p" "$1" | head -1; }
+
+# ---- a fresh backup after a takeover (t_dpfresh.sh) ----
+# fresh_setup: a fifth namespace (c) for a second backup B2, with veth
+#   pairs IL-B2 (ic), B2-OL (co) and B1-B2 (bc: 10.99.0.5 in b, .6 in c,
+#   for B1's checkpoints and heartbeats once it is the master), and a
+#   third backup link of the IL (xi) and of the OL (xo) that no backup
+#   uses (its other end in c: stray frames are sent there). The IL and OL
+#   get all three backup links from the start.
+fresh_setup() {
+	ip netns add ${NS}c || fail "cannot create a network namespace (root needed)"
+	trap 'cleanup; for r in i m o b c; do ip netns del $NS$r 2>/dev/null; done' EXIT
+	ip -n ${NS}c link set lo up
+	ip netns exec ${NS}c sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+	veth ic i c; veth co c o; veth bc b c; veth xi i c; veth xo c o
+	ip -n ${NS}b addr add 10.99.0.5/30 dev bca && ip -n ${NS}c addr add 10.99.0.6/30 dev bcb ||
+		fail "cannot address the B1-B2 link"
+}
+# start_roles_fresh DIR [master args...]: start_roles with the second and
+#   third backup links on the IL (ports 2 and 3: --backup-port 1,2,3) and
+#   the OL (--backup-port 1 --backup-port 2,3), and B1 in a process group of its own
+#   (killing it kills its checkpoint writer too) that checkpoints to B2's
+#   address once it has taken over. Sets MASTER BACKUP OL IL, CKPORT2.
+start_roles_fresh() {
+	local d=$1; shift
+	CKPORT=$(ckport "${SEED:-0}")
+	CKPORT2=$(ckport $((${SEED:-0} + 500)))
+	run_bg setsid $(in_ns m) "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix m$SEED)" \
+		"${LCORES[@]}" $(port_of 0 imb) $(port_of 1 moa) -- \
+		--role master --il-port 0 --ol-port 1 --ckpt-peer 10.99.0.2:$CKPORT \
+		--ckpt-interval-ms "$CKMS" "${COMMON[@]}" "${MBA[@]}" "$@" >"$d/master.log" 2>&1
+	MASTER=$!
+	run_bg setsid $(in_ns b) "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix b$SEED)" \
+		"${LCORES[@]}" $(port_of 0 ibb) $(port_of 1 boa) -- \
+		--role backup --il-port 0 --ol-port 1 --ckpt-listen 10.99.0.2:$CKPORT \
+		--ckpt-peer 10.99.0.6:$CKPORT2 --ckpt-interval-ms "$CKMS" \
+		--hb-timeout-ms "$HBTO" "${COMMON[@]}" "${MBA[@]}" >"$d/backup.log" 2>&1
+	BACKUP=$!
+	run_bg $(in_ns o) "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix o$SEED)" \
+		--lcores=${OL_LCORE:-0@0} $(port_of 0 mob) $(port_of 1 bob) $(port_of 2 cob) \
+		$(port_of 3 xob) --vdev=net_pcap4,tx_pcap="$d/p_out.pcap" \
+		--vdev=net_pcap5,tx_pcap="$d/p_in.pcap" -- \
+		--role ol --master-port 0 --backup-port 1 --backup-port 2,3 --out-outside 4 \
+		--out-inside 5 "${COMMON[@]}" >"$d/ol.log" 2>&1
+	OL=$!
+	wait_log "$d/master.log" "master: protected"
+	wait_log "$d/master.log" "checkpoint 1 confirmed"
+	run_bg $(in_ns i) "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix i$SEED)" \
+		--lcores=0@1 $(port_of 0 ima) $(port_of 1 iba) $(port_of 2 ica) $(port_of 3 xia) \
+		--vdev=net_pcap4,rx_pcap="$d/in.pcap" -- \
+		--role il --master-port 0 --backup-port 1,2,3 --in-inside 4 --wait-protected \
+		--rate-pps "$RATE" "${COMMON[@]}" >"$d/il.log" 2>&1
+	IL=$!
+}
+# start_backup2 DIR: the fresh backup B2 (namespace c) on the IL's and OL's
+#   second backup links, listening for B1's checkpoints. Sets BACKUP2.
+start_backup2() {
+	run_bg $(in_ns c) "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix c$SEED)" \
+		"${LCORES[@]}" $(port_of 0 icb) $(port_of 1 coa) -- \
+		--role backup --il-port 0 --ol-port 1 --ckpt-listen 10.99.0.6:$CKPORT2 \
+		--hb-timeout-ms "$HBTO" "${COMMON[@]}" "${MBA[@]}" >"$1/backup2.log" 2>&1
+	BACKUP2=$!
+}
+# kill_backup1: SIGKILL to B1 (the master since its takeover) and its writer
+kill_backup1() { kill -9 -- "-$BACKUP" 2>/dev/null || kill -9 "$BACKUP"; wait "$BACKUP" 2>/dev/null; }

@@ -250,3 +250,55 @@ void test_access_two_threads(void)
 		}
 	}
 }
+
+/* One core (access.c, "One core"): inside a packet the variable's lock is
+ * not taken, outside a packet, with two cores, or after an unbound access
+ * during traffic it is; the PALs and MAX are the same either way. */
+void test_access_one_core_no_lock(void)
+{
+	static struct stream s;
+	CHECK(ftmb_core_init(1, 1, FTMB_MODE_RECORD) == 0);
+	ftmb_core_set_sink(0, mem_sink, &s);
+	CHECK(ftmb_core_bind(0) == 0);
+	ftmb_packet_begin(1, 10);
+	__ftmb_begin(&vx);
+	CHECK(vx.lock == 0); /* sole accessor: no lock */
+	x++;
+	__ftmb_end_rmw(&vx);
+	CHECK(vx.lock == 0);
+	ftmb_packet_end(0);
+	__ftmb_begin(&vx); /* outside a packet: locked as always */
+	CHECK(vx.lock == 1);
+	__ftmb_end_rmw(&vx);
+	CHECK(vx.lock == 0);
+	CHECK_EQ_U64(ftmb_max(0), 2);
+	CHECK_EQ_U64(vx.counter, 2);
+	CHECK_EQ_U64(s.n_pal, 1); /* the second access was outside a packet: flushed later */
+	ftmb_core_flush(0);
+	CHECK_EQ_U64(s.n_pal, 2);
+	CHECK_EQ_U64(s.pals[0].pkt_id, 1);
+	CHECK_EQ_U64(s.pals[0].seq, 1);
+	CHECK_EQ_U64(s.pals[1].seq, 2);
+	/* an unbound access after traffic started: later packets lock again */
+	ftmb_core_unbind();
+	__ftmb_begin(&vy);
+	y++;
+	__ftmb_end_rmw(&vy);
+	CHECK(ftmb_core_unbound_accesses_after_traffic() == 1);
+	CHECK(ftmb_core_bind(0) == 0);
+	ftmb_packet_begin(2, 20);
+	__ftmb_begin(&vx);
+	CHECK(vx.lock == 1);
+	__ftmb_end_rmw(&vx);
+	ftmb_packet_end(0);
+	/* two cores: locked */
+	CHECK(ftmb_core_init(2, 1, FTMB_MODE_RECORD) == 0);
+	CHECK(ftmb_core_bind(0) == 0);
+	ftmb_packet_begin(3, 30);
+	__ftmb_begin(&vx);
+	CHECK(vx.lock == 1);
+	__ftmb_end_rmw(&vx);
+	CHECK(vx.lock == 0);
+	ftmb_packet_end(0);
+	ftmb_core_unbind();
+}

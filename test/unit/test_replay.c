@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "ftmb.h"
 #include "ftmb_core.h"
@@ -196,4 +197,41 @@ void test_replay_divergence_default_aborts(void)
 	int st = unit_run_child(default_div_child, buf, sizeof(buf));
 	CHECK(WIFSIGNALED(st));
 	CHECK(strstr(buf, "replay divergence") != NULL);
+}
+
+/* A core waiting for a turn that never comes (its predecessor's packet is
+ * never re-sent) stops waiting when the process shuts down. */
+static void *stuck_core(void *arg)
+{
+	(void)arg;
+	ftmb_core_bind(0);
+	ftmb_packet_begin(7, 0);
+	__ftmb_begin(&va); /* its PAL is seq 2: waits for counter 1, forever */
+	__ftmb_end_read(&va);
+	ftmb_packet_end(0);
+	return NULL;
+}
+
+void test_replay_abandon_ends_wait(void)
+{
+	struct ftmb_pal c0[1] = { { 7, 0xa, 2 } };
+	const struct ftmb_pal *pp[1] = { c0 };
+	size_t n[1] = { 1 };
+	pthread_t t;
+	struct timespec ms20 = { 0, 20000000 };
+
+	va.counter = 0;
+	CHECK(ftmb_core_init(1, 0, FTMB_MODE_REPLAY) == 0);
+	CHECK(ftmb_replay_load(pp, n) == 0);
+	CHECK(pthread_create(&t, NULL, stuck_core, NULL) == 0);
+	nanosleep(&ms20, NULL);
+	CHECK(!ftmb_replay_core_done(0)); /* still waiting */
+	ftmb_replay_abandon();
+	CHECK(pthread_join(t, NULL) == 0); /* would hang without the abandon */
+	CHECK(ftmb_replay_core_done(0));
+	/* a new replay starts with the flag cleared */
+	CHECK(ftmb_core_init(1, 0, FTMB_MODE_REPLAY) == 0);
+	CHECK(ftmb_replay_load(pp, n) == 0);
+	CHECK(!ftmb_replay_core_done(0));
+	ftmb_core_init(1, 0, FTMB_MODE_RECORD);
 }

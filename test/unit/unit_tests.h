@@ -23,9 +23,11 @@
 	UNIT(access_bad_input)                      \
 	UNIT(access_counter_wrap)                   \
 	UNIT(access_two_threads)                    \
+	UNIT(access_one_core_no_lock)               \
 	UNIT(replay_forced_interleaving)            \
 	UNIT(replay_partial_cut_then_free)          \
 	UNIT(replay_core_without_pals)              \
+	UNIT(replay_abandon_ends_wait)              \
 	UNIT(replay_divergence)                     \
 	UNIT(replay_divergence_default_aborts)      \
 	UNIT(arena_alloc)                           \

@@ -8,8 +8,10 @@
  * Each -s names the control socket of one process (master, backup,
  * IL/OL); status prints every process's "key=value" lines under a
  * "[socket]" heading. Exit 0 if every process answered, 1 otherwise, 2 on
- * bad usage.
+ * bad usage, 3 if every process answered but one refused (an "error="
+ * line, e.g. `failover` sent to a backup).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@ int main(int argc, char **argv)
 	const char *socks[16];
 	unsigned n_socks = 0, timeout = 2000;
 	int opt, rc = 0;
+	bool refused = false;
 	char *out;
 
 	while ((opt = getopt(argc, argv, "s:t:h")) != -1) {
@@ -69,9 +72,11 @@ int main(int argc, char **argv)
 			continue;
 		}
 		printf("[%s]\n%s", socks[i], out);
+		if (!strncmp(out, "error=", 6) || strstr(out, "\nerror="))
+			refused = true;
 		if (out[0] && out[strlen(out) - 1] != '\n')
 			putchar('\n');
 	}
 	free(out);
-	return rc;
+	return rc ? rc : refused ? 3 : 0;
 }

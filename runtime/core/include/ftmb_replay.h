@@ -54,6 +54,12 @@ typedef void (*ftmb_divergence_fn)(const struct ftmb_divergence *d, const char *
 void ftmb_replay_set_divergence_handler(ftmb_divergence_fn fn);
 uint64_t ftmb_replay_divergences(void);
 
+/* Shutdown: every core waiting for its turn (or for the cut) stops waiting
+ * and replays nothing more (the state then is not the recorded one). */
+void ftmb_replay_abandon(void);
+/* Waits that lasted more than 2 s (each also said on stderr). */
+uint64_t ftmb_replay_stalls(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -31,6 +31,19 @@
  * the replay treat seq 0 as invalid; tested at the boundary UINT64_MAX).
  *
  * Unbound threads and OFF mode: access, lock and count, no PAL.
+ *
+ * One core. With a single core context (n_cores == 1) in RECORD mode, the
+ * bound core is the only thread that touches shared variables while it
+ * processes a packet: the hosts run mb_process/mb_tick on core threads
+ * only, mb_init before traffic, checkpoints while the core is parked,
+ * and replay (REPLAY mode) keeps the lock. The lock then excludes nobody
+ * and its atomic exchange (the dearest instruction of an access) is
+ * skipped; the counter, the PAL and MAX[c] are written exactly as above,
+ * in the same order, so invariants (1)-(3) hold unchanged. The decision
+ * is taken at ftmb_packet_begin (ctx->sole) and holds until
+ * ftmb_packet_end, so a packet's begins and ends always match; an access
+ * from an unbound thread after traffic started (a misuse, counted in
+ * unbound_after_traffic) turns it off for every later packet.
  */
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +64,8 @@ void __ftmb_begin(ftmb_var_t *v)
 		else
 			ftmb_replay_wait_free(v);
 	}
+	if (ctx && ctx->sole)
+		return; /* "One core" above */
 	ftmb_var_lock(v);
 }
 
@@ -84,8 +99,12 @@ static inline void record_access(ftmb_var_t *v)
 
 void __ftmb_end(ftmb_var_t *v, int kind)
 {
+	struct ftmb_core_ctx *ctx = ftmb_tls_core;
+
 	(void)kind;
 	record_access(v);
+	if (ctx && ctx->sole)
+		return; /* "One core" above: not locked */
 	ftmb_var_unlock(v);
 }
 

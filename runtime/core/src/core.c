@@ -128,6 +128,10 @@ void ftmb_packet_begin(uint64_t pkt_id, uint64_t timestamp_ns)
 	ctx->ts_ns = timestamp_ns;
 	ctx->in_packet = 1;
 	ctx->have_ts = 1;
+	/* access.c, "One core": decided once per packet, so every begin of
+	 * this packet's accesses matches its end */
+	ctx->sole = ftmb_rt.n_cores == 1 && ctx->mode == FTMB_MODE_RECORD &&
+		    !__atomic_load_n(&ftmb_rt.unbound_after_traffic, __ATOMIC_RELAXED);
 	ctx->rng = ftmb_splitmix64(ftmb_rt.seed ^ pkt_id);
 	if (FTMB_UNLIKELY(!__atomic_load_n(&ftmb_rt.traffic_started, __ATOMIC_RELAXED)))
 		__atomic_store_n(&ftmb_rt.traffic_started, 1, __ATOMIC_RELAXED);
@@ -143,6 +147,7 @@ void ftmb_packet_end(unsigned n_outputs)
 	else
 		ftmb_core_flush(ctx->idx);
 	ctx->in_packet = 0;
+	ctx->sole = 0;
 }
 
 uint64_t ftmb_packet_id(void) { return ftmb_tls_core ? ftmb_tls_core->pkt_id : 0; }

@@ -23,6 +23,8 @@ struct ftmb_core_ctx {
 	uint64_t ts_ns;           /* its timestamp                          */
 	int in_packet;
 	int have_ts;              /* a packet was seen on this core         */
+	int sole;                 /* this packet's accesses need no variable
+				     lock: see access.c, "One core"          */
 	uint64_t rng;             /* per-packet generator state             */
 	ftmb_sink_fn sink;
 	void *sink_arg;

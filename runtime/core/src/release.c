@@ -331,6 +331,8 @@ int ftmb_ol_was_released(const struct ftmb_ol *ol, uint64_t pkt_id, uint32_t out
 
 void ftmb_ol_released_forget_below(struct ftmb_ol *ol, uint64_t pkt_id)
 {
+	if (ol->rel_n == 0)
+		return; /* nothing to forget: no new table (an OL trims every ms) */
 	rel_rebuild(ol, ol->rel_cap, pkt_id);
 }
 

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ftmb_internal.h"
 #include "ftmb_replay.h"
@@ -44,6 +45,8 @@ struct last_seq_slot {
 static struct last_seq_slot *last_seq_tab;
 static size_t last_seq_mask;
 static volatile uint64_t divergences;
+static volatile int abandoned;  /* ftmb_replay_abandon: stop every wait */
+static volatile uint64_t stalls; /* waits that lasted > STALL_NS        */
 
 static void default_divergence(const struct ftmb_divergence *d, const char *msg)
 {
@@ -79,6 +82,7 @@ void ftmb_replay_reset(void)
 	last_seq_tab = NULL;
 	last_seq_mask = 0;
 	__atomic_store_n(&ftmb_rt.replay_pending, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&abandoned, 0, __ATOMIC_RELEASE);
 }
 
 static void last_seq_note(uint64_t id, uint64_t seq)
@@ -173,6 +177,54 @@ size_t ftmb_replay_position(unsigned c)
 	return c < FTMB_MAX_CORES ? __atomic_load_n(&ftmb_cores[c].cut_pos, __ATOMIC_ACQUIRE) : 0;
 }
 
+/*
+ * A wait that lasts. Replay cannot deadlock on a complete cut (above), but
+ * it waits for packets the input logger re-sends: if one never comes (a
+ * bug, a lost frame), a core would wait silently forever. Every ~1000
+ * yields the wait looks at the clock; after STALL_NS it says once what it
+ * waits for (stderr, counted in ftmb_replay_stalls()). ftmb_replay_abandon()
+ * (shutdown) ends every wait: the core then replays nothing more.
+ */
+#define STALL_NS 2000000000ull
+struct stall {
+	uint64_t since_ns;
+	int said;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void stall_check(struct stall *st, unsigned core, const ftmb_var_t *v, uint64_t want,
+			uint64_t cur, uint64_t pkt_id)
+{
+	uint64_t now = mono_ns();
+
+	if (!st->since_ns) {
+		st->since_ns = now;
+		return;
+	}
+	if (st->said || now - st->since_ns < STALL_NS)
+		return;
+	st->said = 1;
+	__atomic_fetch_add(&stalls, 1, __ATOMIC_RELAXED);
+	if (core == (unsigned)-1)
+		fprintf(stderr, "ftmb: replay: a free-running core waits > %llu s for variable %s "
+			"(id %#llx) to reach seq %llu of the cut (counter %llu)\n",
+			STALL_NS / 1000000000ull, v->name ? v->name : "?", (unsigned long long)v->id,
+			(unsigned long long)want, (unsigned long long)cur);
+	else
+		fprintf(stderr, "ftmb: replay: core %u waits > %llu s for its turn on variable %s "
+			"(id %#llx) in packet %llu: counter %llu, its PAL needs %llu\n",
+			core, STALL_NS / 1000000000ull, v->name ? v->name : "?",
+			(unsigned long long)v->id, (unsigned long long)pkt_id,
+			(unsigned long long)cur, (unsigned long long)want);
+}
+
 static void finish_core(struct ftmb_core_ctx *ctx)
 {
 	free(ctx->cut);
@@ -229,6 +281,7 @@ void ftmb_replay_wait_turn(struct ftmb_core_ctx *ctx, ftmb_var_t *v)
 	}
 	uint64_t want = p->seq - 1;
 	unsigned spins = 0;
+	struct stall st = {0};
 	for (;;) {
 		uint64_t cur = __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE);
 		if (cur == want)
@@ -238,9 +291,15 @@ void ftmb_replay_wait_turn(struct ftmb_core_ctx *ctx, ftmb_var_t *v)
 			ftmb_replay_wait_free(v);
 			return;
 		}
+		if (FTMB_UNLIKELY(__atomic_load_n(&abandoned, __ATOMIC_ACQUIRE))) {
+			finish_core(ctx); /* shutdown: replay nothing more */
+			return;
+		}
 		ftmb_backoff(&spins);
-		if (spins > 1024)
+		if (spins > 1024) {
 			spins = 128; /* keep yielding, never overflow */
+			stall_check(&st, ctx->idx, v, want, cur, ctx->pkt_id);
+		}
 	}
 }
 
@@ -248,13 +307,25 @@ void ftmb_replay_wait_free(ftmb_var_t *v)
 {
 	uint64_t last = last_seq_get(v->id);
 	unsigned spins = 0;
-	while (__atomic_load_n(&v->counter, __ATOMIC_ACQUIRE) < last &&
-	       __atomic_load_n(&ftmb_rt.replay_pending, __ATOMIC_ACQUIRE)) {
+	struct stall st = {0};
+	uint64_t cur;
+	while ((cur = __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE)) < last &&
+	       __atomic_load_n(&ftmb_rt.replay_pending, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&abandoned, __ATOMIC_ACQUIRE)) {
 		ftmb_backoff(&spins);
-		if (spins > 1024)
+		if (spins > 1024) {
 			spins = 128;
+			stall_check(&st, (unsigned)-1, v, last, cur, 0);
+		}
 	}
 }
+
+void ftmb_replay_abandon(void)
+{
+	__atomic_store_n(&abandoned, 1, __ATOMIC_RELEASE);
+}
+
+uint64_t ftmb_replay_stalls(void) { return __atomic_load_n(&stalls, __ATOMIC_RELAXED); }
 
 void ftmb_replay_advance(struct ftmb_core_ctx *ctx)
 {
