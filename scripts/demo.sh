@@ -93,7 +93,7 @@ else
 	pass=$(grep -E "^PASS" "$tmp/rt")
 	kms=$(sed -n 's/.*kill -> first release by the new master \([-0-9]*\) ms.*/\1/p' <<<"$pass")
 	say "         recovery time:       ${kms:-?} ms from the kill to the first packet released by"
-	say "                              the new master (heartbeat timeout 60 ms)"
+	say "                              the new master (heartbeat timeout 200 ms: test/realtcp/README.md)"
 	check "every connection completed with equal SHA-256 at both ends, through the backup" \
 		test "$rtrc" -eq 0
 	check "the backup took over (one takeover at the input logger, output logger and backup)" \

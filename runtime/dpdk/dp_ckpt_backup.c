@@ -338,8 +338,10 @@ static void start_takeover(void)
 	ftmb_ckpt_store_cover(&bk.view, &bk.cov);
 	bk.t_dead = real_ns();
 	DP_LOG(NOTICE, "backup: master %s: taking over from checkpoint %" PRIu64
-	       " (watermark %" PRIu64 ")\n", bk.resigned ? "resigned (planned failover, no "
-	       "timeout)" : "declared dead", bk.cov.seq, bk.cov.watermark);
+	       " (watermark %" PRIu64 "; longest heartbeat gap before: %.1f ms, "
+	       "%" PRIu64 " heartbeats)\n", bk.resigned ? "resigned (planned failover, no "
+	       "timeout)" : "declared dead", bk.cov.seq, bk.cov.watermark,
+	       (double)bk.fd.max_gap_ns / 1e6, bk.fd.heard);
 	if (bk.cov.n_cores != bk.n_workers) {
 		fail("the checkpoint has another number of cores than this process's workers");
 		return;

@@ -89,6 +89,7 @@
 
 #include "ftmb_core.h"
 #include "ftmb_release.h"
+#include "ftmb_replay.h"
 #include "middlebox.h"
 
 #define DP_RESEND_MAX_FRAMES 32 /* per core per round: a gap is usually at the head */
@@ -564,9 +565,23 @@ int dp_master_worker_main(void *arg)
 
 /* Backpressure: take a burst in only if every worker can take all of it
  * (the main lcore must never wait for a worker, which may itself wait
- * for the main lcore to drain the stream ring). */
+ * for the main lcore to drain the stream ring).
+ *
+ * Replay margin. In replay a worker may wait for its turn on a variable
+ * (replay.c) until another worker has processed a packet B that comes
+ * later in the input. In the recorded run B's burst was read while this
+ * worker's ring held at most cap - 2 bursts (the room asked for outside
+ * replay), and the packets between its own and B were all in it; in
+ * replay the ring then holds no more than that plus one burst's
+ * misalignment (B is at most DP_BURST - 1 into its recorded burst), so
+ * asking for only one burst of room lets the main lcore read B. With the
+ * same room in both, a worker that lagged by a whole ring in the recording
+ * (a starved CPU) could keep the main lcore from ever reading the packet
+ * it waits for: a deadlock. */
 static bool workers_have_room(void)
 {
+	const unsigned room = ftmb_replay_done() ? 2 * DP_BURST : DP_BURST;
+
 	/* and the way to the OL is clear: nothing refused by the link,
 	 * nothing waiting for the send window, the stream ring not filling.
 	 * Otherwise new input would only pile up mbufs here (the pool is
@@ -575,7 +590,7 @@ static bool workers_have_room(void)
 	if (ms.n_pending || ms.n_deferred || rte_ring_count(ms.to_tx) >= DP_TX_HIGH)
 		return false;
 	for (unsigned c = 0; c < ms.n; c++)
-		if (rte_ring_free_count(ms.w[c].in) < DP_BURST)
+		if (rte_ring_free_count(ms.w[c].in) < room)
 			return false;
 	return true;
 }
