@@ -60,6 +60,23 @@ ckport() { echo $((20000 + (($$ * 7 + $1 * 131) % 30000))); }
 COMMON=(--stop-after-idle-ms 1500 --run-ms 60000 --idle-sleep-max-us 200
 	--peer-timeout-us 1000000)
 
+# wait_ckpt LOG N: until the master has logged the confirmation of a
+# checkpoint numbered N or more (60 s at most). Not "checkpoint N
+# confirmed" literally: a checkpoint that fails (its writer ended badly,
+# counted ckpt_failed) is never confirmed and the next one gets the next
+# number. (The master logs checkpoints 1-8 and every 100th.)
+wait_ckpt() {
+	local n
+	for _ in $(seq 1200); do
+		n=$(sed -n 's/.*master: checkpoint \([0-9]*\) confirmed.*/\1/p' "$1" 2>/dev/null | tail -1)
+		[ -n "$n" ] && [ "$n" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "checkpoint lines of the roles:" >&2
+	grep -h "checkpoint\|ckpt" "$(dirname "$1")"/*.log 2>/dev/null | grep -v "^EAL" | tail -20 >&2
+	fail "$(basename "$1"): no checkpoint $2 or later confirmed after 60 s"
+}
+
 start_roles() {
 	local d=$1; shift
 	CKPORT=$(ckport "${SEED:-0}")
@@ -83,7 +100,7 @@ start_roles() {
 		"${COMMON[@]}" >"$d/ol.log" 2>&1
 	OL=$!
 	wait_log "$d/master.log" "master: protected"
-	wait_log "$d/master.log" "checkpoint 1 confirmed"
+	wait_ckpt "$d/master.log" 1
 	run_bg $(in_ns i) "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix i$SEED)" \
 		--lcores=0@1 $(port_of 0 ima) $(port_of 1 iba) \
 		--vdev=net_pcap2,rx_pcap="$d/in.pcap" -- \
@@ -155,7 +172,7 @@ start_roles_fresh() {
 		--out-inside 5 "${COMMON[@]}" >"$d/ol.log" 2>&1
 	OL=$!
 	wait_log "$d/master.log" "master: protected"
-	wait_log "$d/master.log" "checkpoint 1 confirmed"
+	wait_ckpt "$d/master.log" 1
 	run_bg $(in_ns i) "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix i$SEED)" \
 		--lcores=0@1 $(port_of 0 ima) $(port_of 1 iba) $(port_of 2 ica) $(port_of 3 xia) \
 		--vdev=net_pcap4,rx_pcap="$d/in.pcap" -- \

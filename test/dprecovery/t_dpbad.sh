@@ -35,7 +35,7 @@ garbled)
 	BACKUP_ARGS=(--ckpt-inject-bad $ROUNDS)
 	start_roles "$D"
 	wait_log "$D/backup.log" "rounds of bad extension frames sent"
-	wait_log "$D/master.log" "checkpoint 3 confirmed"
+	wait_ckpt "$D/master.log" 3
 	kill_master
 	wait_exit IL "$IL"; wait_exit OL "$OL"; wait_exit backup "$BACKUP"
 	grep -q "backup: now the master" "$D/backup.log" || fail "no takeover"
@@ -54,7 +54,7 @@ halfsent)
 	# a state of several MiB (monitor --max-flows 65536: ~7 MiB of table)
 	# streamed at 40 ms per MiB: each image takes ~300 ms to arrive
 	start_roles "$D" --ckpt-throttle-us 40000
-	wait_log "$D/master.log" "checkpoint 2 confirmed"
+	wait_ckpt "$D/master.log" 2
 	sleep 0.12 # checkpoint 3 is on its way now
 	kill_master
 	wait_exit IL "$IL"; wait_exit OL "$OL"; wait_exit backup "$BACKUP"
@@ -69,7 +69,7 @@ halfsent)
 	;;
 backupkill)
 	start_roles "$D"
-	wait_log "$D/master.log" "checkpoint 2 confirmed"
+	wait_ckpt "$D/master.log" 2
 	kill -9 "$BACKUP"; wait "$BACKUP" 2>/dev/null
 	wait_exit IL "$IL"; wait_exit OL "$OL"; wait_exit master "$MASTER"
 	grep -q "running unprotected" "$D/master.log" || fail "the master did not notice the backup's loss"

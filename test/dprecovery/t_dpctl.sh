@@ -61,7 +61,7 @@ wait "$LONE" || fail "the lone master did not stop cleanly: $(tail -2 "$T/lone.l
 reference "$D/in.pcap" "$T"
 
 start_roles_ctl "$D"
-wait_log "$D/master.log" "checkpoint 2 confirmed"
+wait_ckpt "$D/master.log" 2
 ALL=(-s "$D/master.sock" -s "$D/backup.sock" -s "$D/il.sock" -s "$D/ol.sock")
 
 # ---- status: poll until every role shows traffic and checkpoints ----

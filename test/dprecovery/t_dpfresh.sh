@@ -132,7 +132,7 @@ for SEED in $(seq "$first" "$last"); do
 	mkdir -p "$D"
 	cp "$T/in.pcap" "$D/in.pcap"
 	start_roles_fresh "$D"
-	wait_log "$D/master.log" "checkpoint 2 confirmed"
+	wait_ckpt "$D/master.log" 2
 	send_stray c xib other; send_stray c xoa other
 	send_stray b ibb id0; send_stray b boa id0
 	sleep "$(printf '0.%03d' $(((SEED * 37) % 200)))"

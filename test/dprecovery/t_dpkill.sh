@@ -63,7 +63,7 @@ for SEED in $(seq "$first" "$last"); do
 	cp "$T/in.pcap" "$D/in.pcap"
 	start_roles "$D"
 	DELAY_MS=$(((SEED * 37) % 200))
-	wait_log "$D/master.log" "checkpoint 2 confirmed"
+	wait_ckpt "$D/master.log" 2
 	sleep "$(printf '0.%03d' $DELAY_MS)"
 	KILL_NS=$(date +%s%N)
 	kill_master

@@ -432,6 +432,6 @@ start_protected_ha() {
 	start_ha_backup
 	start_ha_loggers
 	wait_until 60 "the master to be protected" roles_up_and log_has "$T/master.log" "master: protected"
-	wait_until 60 "the first checkpoint to be confirmed" roles_up_and log_has "$T/master.log" "checkpoint 1 confirmed"
+	wait_until 60 "the first checkpoint to be confirmed" roles_up_and log_has "$T/master.log" "master: checkpoint [1-8] confirmed"
 	wait_until 30 "the IL to hear the master" roles_up_and counter_above i hb_rx 0
 }
