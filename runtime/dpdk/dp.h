@@ -58,6 +58,8 @@ enum dp_role {
 	DP_ROLE_UNPROTECTED,
 	DP_ROLE_BACKUP,          /* warm backup (dp_ckpt_backup.c)             */
 };
+/* The --role name of this process (dp_cfg.role): "il", "master", ... */
+const char *dp_role_name(void);
 
 enum dp_log_full { DP_LOG_FULL_EVICT = 0, DP_LOG_FULL_DROP = 1 };
 

@@ -110,16 +110,26 @@ static void split_mb_args(const char *s)
 	}
 }
 
+static const char *const role_names[] = {
+	[DP_ROLE_IL] = "il", [DP_ROLE_MASTER] = "master", [DP_ROLE_OL] = "ol",
+	[DP_ROLE_SINGLE] = "single", [DP_ROLE_UNPROTECTED] = "unprotected",
+	[DP_ROLE_BACKUP] = "backup",
+};
+
+const char *dp_role_name(void)
+{
+	unsigned r = (unsigned)dp_cfg.role;
+
+	return r < RTE_DIM(role_names) && role_names[r] ? role_names[r] : "?";
+}
+
 static enum dp_role parse_role(const char *s)
 {
-	if (!strcmp(s, "il")) return DP_ROLE_IL;
-	if (!strcmp(s, "master")) return DP_ROLE_MASTER;
-	if (!strcmp(s, "ol")) return DP_ROLE_OL;
-	if (!strcmp(s, "single")) return DP_ROLE_SINGLE;
-	if (!strcmp(s, "unprotected")) return DP_ROLE_UNPROTECTED;
-	if (!strcmp(s, "backup")) return DP_ROLE_BACKUP;
+	for (unsigned r = 0; r < RTE_DIM(role_names); r++)
+		if (role_names[r] && !strcmp(s, role_names[r]))
+			return (enum dp_role)r;
 	usage();
-	rte_exit(EXIT_FAILURE, "--role: unknown role '%s' (il, master, ol, single)\n", s);
+	rte_exit(EXIT_FAILURE, "--role: unknown role '%s' (il, master, ol, single, backup)\n", s);
 }
 
 enum {

@@ -70,18 +70,6 @@ void dp_ctl_printf(struct dp_ctl_out *o, const char *fmt, ...)
 
 #define ST(n) dp_ctl_rd(&dp_stats.n)
 
-static const char *role_name(void)
-{
-	switch (dp_cfg.role) {
-	case DP_ROLE_IL: return "il";
-	case DP_ROLE_MASTER: return "master";
-	case DP_ROLE_OL: return "ol";
-	case DP_ROLE_SINGLE: return "single";
-	case DP_ROLE_BACKUP: return "backup";
-	default: return "?";
-	}
-}
-
 static void il_lines(struct dp_ctl_out *o)
 {
 	dp_ctl_printf(o, "il_log_packets=%" PRIu64 "\nil_log_bytes=%" PRIu64
@@ -124,7 +112,7 @@ static void status(struct dp_ctl_out *o)
 		dp_ckpt_backup_status(o);
 		return; /* it prints failovers itself */
 	default:
-		dp_ctl_printf(o, "role=%s\npid=%d\n", role_name(), (int)getpid());
+		dp_ctl_printf(o, "role=%s\npid=%d\n", dp_role_name(), (int)getpid());
 		if (dp_cfg.role == DP_ROLE_IL || dp_cfg.role == DP_ROLE_SINGLE)
 			il_lines(o);
 		if (dp_cfg.role == DP_ROLE_OL || dp_cfg.role == DP_ROLE_SINGLE)
@@ -145,7 +133,7 @@ static void failover(struct dp_ctl_out *o)
 		return;
 	}
 	if (dp_cfg.role != DP_ROLE_MASTER && dp_cfg.role != DP_ROLE_BACKUP) {
-		dp_ctl_printf(o, "error=not the master (role %s): ask the master\n", role_name());
+		dp_ctl_printf(o, "error=not the master (role %s): ask the master\n", dp_role_name());
 		return;
 	}
 	why = dp_ckpt_agent_failover_refusal();
@@ -238,7 +226,7 @@ static int expand_path(const char *in, char *out, size_t cap)
 	size_t n = 0;
 
 	for (const char *p = in; *p; p++) {
-		const char *add = p[0] == '%' && p[1] == 'r' ? role_name() : NULL;
+		const char *add = p[0] == '%' && p[1] == 'r' ? dp_role_name() : NULL;
 		size_t len = add ? strlen(add) : 1;
 
 		if (n + len >= cap)

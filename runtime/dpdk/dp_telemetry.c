@@ -13,25 +13,12 @@
 #include <rte_debug.h>
 #include <rte_telemetry.h>
 
-static const char *role_name(void)
-{
-	switch (dp_cfg.role) {
-	case DP_ROLE_IL: return "il";
-	case DP_ROLE_MASTER: return "master";
-	case DP_ROLE_OL: return "ol";
-	case DP_ROLE_SINGLE: return "single";
-	case DP_ROLE_UNPROTECTED: return "unprotected";
-	case DP_ROLE_BACKUP: return "backup";
-	default: return "?";
-	}
-}
-
 static int stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "role", role_name());
+	rte_tel_data_add_dict_string(d, "role", dp_role_name());
 #define DP_X(n) rte_tel_data_add_dict_u64(d, #n, dp_stats.n);
 	DP_COUNTERS(DP_X)
 #undef DP_X
@@ -71,7 +58,7 @@ void dp_status_tick(uint64_t now_tsc)
 	printf("[%s] in %" PRIu64 "/s out %" PRIu64 "/s pals %" PRIu64 " held %" PRIu64
 	       " release %" PRIu64 "ns log %" PRIu64 "B/%" PRIu64 " unacked %" PRIu64
 	       " drops %" PRIu64 " bad %" PRIu64 "\n",
-	       role_name(), in - last_in, out - last_out, dp_stats.pals, dp_stats.held,
+	       dp_role_name(), in - last_in, out - last_out, dp_stats.pals, dp_stats.held,
 	       dp_stats.released ? dp_stats.release_ns_sum / dp_stats.released : 0,
 	       dp_stats.il_log_bytes, dp_stats.il_log_records, dp_stats.unacked_pals,
 	       dp_stats.tx_drop + dp_stats.hold_full + dp_stats.il_log_full,
