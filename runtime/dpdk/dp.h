@@ -342,6 +342,7 @@ int dp_master_init_restored(unsigned n_workers, uint64_t epoch); /* backup: no m
 unsigned dp_master_poll(uint64_t now_tsc);
 int dp_master_worker_main(void *arg);
 void dp_master_fini(void);
+void dp_master_flush_direct(void); /* --role single: see dp_master.c */
 int dp_ol_init(uint64_t epoch);
 unsigned dp_ol_poll(uint64_t now_tsc);
 void dp_ol_fini(void);

@@ -1199,6 +1199,19 @@ static unsigned drain_direct(void)
 	return n;
 }
 
+/* Called by the OL (main lcore) when a SYNC arrives: the worker put every
+ * output it sent straight out before that SYNC into direct_ring before it
+ * sent the SYNC, so sending them all now, before the OL releases anything
+ * of the new sync, keeps the outputs in the order the worker made them
+ * (without it, the first protected output could overtake the last direct
+ * one still in the ring). No-op without worker_io. */
+void dp_master_flush_direct(void)
+{
+	if (ms.direct_ring)
+		while (drain_direct())
+			;
+}
+
 /* The master's main-lcore task when its worker does the I/O: the quiesce
  * check, outputs sent straight out, and the worker's counters. (Reading
  * the IL port here instead, where those frames are still in the cache,

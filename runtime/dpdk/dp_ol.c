@@ -185,6 +185,7 @@ static void on_sync(const struct ftmb_wire_view *v)
 		}
 		ol.gap_flags = 0;
 	}
+	dp_master_flush_direct(); /* --role single: what left unprotected goes first */
 	ol.synced = true;
 	ol.sync_gen = s->gen;
 	ol.ack_now = true;
