@@ -70,7 +70,9 @@
  *  queue of the master's ports then has one user, the worker; what would
  *  touch a queue of the main lcore's goes through a ring instead (outputs
  *  sent straight out while no OL is up: direct_ring, which the main lcore
- *  drains). The worker counts into its own block (dp_cnt), folded into
+ *  drains, and empties at once when the OL takes a SYNC, so that no
+ *  output released under that SYNC overtakes them: dp_master_flush_direct).
+ *  The worker counts into its own block (dp_cnt), folded into
  *  dp_stats by the main lcore. The main lcore's master task is then only
  *  the quiesce check (the worker parks as any worker does; the callback
  *  still runs on the main lcore) and that drain. Extension frames
