@@ -526,11 +526,16 @@ void dp_ckpt_master_attach(void)
 
 /* ---- ftmbctl (dp_ctl.h): run on the control thread, read-only ---- */
 
+/* By the configuration, not by ag.on: the control socket is up before
+ * the agent starts (and a backup's before its takeover starts one), and a
+ * request in that window must not hear "no --ckpt-peer" when there is
+ * one (seen in CI). */
 const char *dp_ckpt_agent_failover_refusal(void)
 {
-	if (!__atomic_load_n(&ag.on, __ATOMIC_RELAXED))
+	if (!dp_cfg.ckpt_peer)
 		return "no backup to hand over to (no --ckpt-peer)";
-	if (__atomic_load_n(&ag.fd, __ATOMIC_RELAXED) < 0)
+	if (!__atomic_load_n(&ag.on, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&ag.fd, __ATOMIC_RELAXED) < 0)
 		return "no backup connected";
 	if (dp_ctl_rd(&ag.confirmed_here) == 0)
 		return "no checkpoint confirmed by the backup yet";
@@ -547,7 +552,7 @@ void dp_ckpt_agent_status(struct dp_ctl_out *o)
 
 	dp_ctl_printf(o, "protected=%s\nbackup=%s\n",
 		      on && fd >= 0 && dp_ctl_rd(&ag.confirmed_here) ? "yes" : "no",
-		      !on ? "none" : fd >= 0 ? "connected" : "disconnected");
+		      !dp_cfg.ckpt_peer ? "none" : on && fd >= 0 ? "connected" : "disconnected");
 	dp_ctl_printf(o, "ckpt_started=%" PRIu64 "\nckpt_confirmed=%" PRIu64 "\nckpt_failed=%" PRIu64
 		      "\nckpt_seq=%" PRIu64 "\n", dp_ctl_rd(&dp_stats.ckpt_started),
 		      dp_ctl_rd(&dp_stats.ckpt_confirmed), dp_ctl_rd(&dp_stats.ckpt_failed),
