@@ -24,6 +24,7 @@
 #include <rte_ether.h>
 #include <rte_cycles.h>
 #include <rte_pause.h>
+#include <rte_ethdev.h>
 #include <rte_string_fns.h>
 
 #include "ftmb_wire.h"
@@ -223,6 +224,33 @@ struct rte_mempool *dp_pktmbuf_pool(void);
 /* Configure and start port (1 RX + 1 TX queue, promiscuous). Exits on
  * failure (start-up only). */
 void dp_port_setup(uint16_t port);
+
+/* Every rx/tx burst of the roles goes through these: on a memif port the
+ * burst is bracketed so that the PMD's unmapping of a departed peer's
+ * memory waits for it (dp_memif_guard.c); other ports pay one branch. */
+extern bool dp_port_guarded[RTE_MAX_ETHPORTS];
+struct guard_slot;
+void dp_memif_guard_port(uint16_t port);
+struct guard_slot *dp_guard_enter(void);
+void dp_guard_exit(struct guard_slot *s);
+static inline uint16_t dp_rx_burst(uint16_t port, struct rte_mbuf **m, uint16_t n)
+{
+	if (likely(!dp_port_guarded[port]))
+		return rte_eth_rx_burst(port, 0, m, n);
+	struct guard_slot *g = dp_guard_enter();
+	uint16_t k = rte_eth_rx_burst(port, 0, m, n);
+	dp_guard_exit(g);
+	return k;
+}
+static inline uint16_t dp_tx_burst(uint16_t port, struct rte_mbuf **m, uint16_t n)
+{
+	if (likely(!dp_port_guarded[port]))
+		return rte_eth_tx_burst(port, 0, m, n);
+	struct guard_slot *g = dp_guard_enter();
+	uint16_t k = rte_eth_tx_burst(port, 0, m, n);
+	dp_guard_exit(g);
+	return k;
+}
 void dp_ports_stop(void); /* stop and close every started port (flushes pcaps) */
 /* Send n mbufs; what the port refuses after a few tries is freed and
  * counted in tx_drop. */

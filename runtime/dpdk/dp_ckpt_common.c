@@ -97,7 +97,7 @@ unsigned dp_ckpt_poll_port(uint16_t port, const char *where)
 
 	if (port == DP_NO_PORT)
 		return 0;
-	n = rte_eth_rx_burst(port, 0, pkts, DP_BURST);
+	n = dp_rx_burst(port, pkts, DP_BURST);
 	for (unsigned i = 0; i < n; i++) {
 		struct ftmb_wire_view v;
 

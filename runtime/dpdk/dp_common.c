@@ -127,12 +127,14 @@ void dp_port_setup(uint16_t port)
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "port %u: start: %s\n", port, rte_strerror(-ret));
 	port_started[port] = true;
+	if (strcmp(info.driver_name, "net_memif") == 0)
+		dp_memif_guard_port(port); /* its peer may go away mid-burst */
 	rte_eth_promiscuous_enable(port); /* not every vdev supports it */
 }
 
 void dp_tx_ctl(uint16_t port, struct rte_mbuf *m)
 {
-	if (port == DP_NO_PORT || rte_eth_tx_burst(port, 0, &m, 1) != 1) {
+	if (port == DP_NO_PORT || dp_tx_burst(port, &m, 1) != 1) {
 		rte_pktmbuf_free(m);
 		DP_INC(ctl_drop);
 	}
@@ -144,7 +146,7 @@ unsigned dp_tx_some(uint16_t port, struct rte_mbuf **m, unsigned n)
 	int tries = 0;
 
 	while (sent < n && tries++ < 4) {
-		sent += rte_eth_tx_burst(port, 0, m + sent, (uint16_t)(n - sent));
+		sent += dp_tx_burst(port, m + sent, (uint16_t)(n - sent));
 		if (sent < n)
 			rte_pause();
 	}
@@ -185,7 +187,7 @@ void dp_tx(uint16_t port, struct rte_mbuf **m, unsigned n)
 		return;
 	}
 	while (sent < n && tries++ < 64) {
-		sent += rte_eth_tx_burst(port, 0, m + sent, (uint16_t)(n - sent));
+		sent += dp_tx_burst(port, m + sent, (uint16_t)(n - sent));
 		if (sent < n)
 			rte_pause();
 	}

@@ -311,7 +311,7 @@ static unsigned rx_outside(uint8_t mb_port, uint16_t port, uint64_t now_tsc)
 		if (!max)
 			return 0;
 	}
-	n = rte_eth_rx_burst(port, 0, pkts, (uint16_t)max);
+	n = dp_rx_burst(port, pkts, (uint16_t)max);
 	if (dp_cfg.rate_pps)
 		il.tokens -= n;
 	if (!n)
@@ -402,7 +402,7 @@ static unsigned inject_ticks(uint64_t now_tsc)
 static unsigned rx_master(void)
 {
 	struct rte_mbuf *pkts[DP_BURST];
-	unsigned n = rte_eth_rx_burst(il.master_port, 0, pkts, DP_BURST);
+	unsigned n = dp_rx_burst(il.master_port, pkts, DP_BURST);
 
 	for (unsigned i = 0; i < n; i++) {
 		struct ftmb_wire_view v;

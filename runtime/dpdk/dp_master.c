@@ -654,7 +654,7 @@ static unsigned rx_il(void)
 	ms.il_unread = !workers_have_room();
 	if (ms.il_unread)
 		return 0; /* back-pressure: the IL keeps the input in its log */
-	n = rte_eth_rx_burst(dp_cfg.il_port, 0, pkts, DP_BURST);
+	n = dp_rx_burst(dp_cfg.il_port, pkts, DP_BURST);
 	if (!n)
 		return 0;
 	dp_prefetch_burst(pkts, n, true);
@@ -710,7 +710,7 @@ static unsigned rx_direct(uint8_t mb_port, uint16_t port)
 		return 0;
 	if (dp_cfg.direct_after_il_loss && !ms.il.last_seen_tsc)
 		return 0; /* no IL seen yet */
-	n = rte_eth_rx_burst(port, 0, pkts, DP_BURST);
+	n = dp_rx_burst(port, pkts, DP_BURST);
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -1133,7 +1133,7 @@ static unsigned rx_ol(uint64_t now_tsc)
 
 	if (dp_cfg.ol_port == DP_NO_PORT)
 		return 0;
-	n = rte_eth_rx_burst(dp_cfg.ol_port, 0, pkts, DP_BURST);
+	n = dp_rx_burst(dp_cfg.ol_port, pkts, DP_BURST);
 	for (unsigned i = 0; i < n; i++) {
 		struct ftmb_wire_view v;
 

@@ -303,7 +303,7 @@ static void on_data(struct rte_mbuf *m, const struct ftmb_wire_view *v)
 static unsigned rx_master(uint64_t now_tsc)
 {
 	struct rte_mbuf *pkts[OL_RX_BURST];
-	unsigned n = rte_eth_rx_burst(ol.master_port, 0, pkts, OL_RX_BURST);
+	unsigned n = dp_rx_burst(ol.master_port, pkts, OL_RX_BURST);
 
 	if (!n)
 		return 0;

@@ -130,7 +130,7 @@ static unsigned rx_in(uint8_t mb_port, uint16_t port)
 	for (unsigned c = 0; c < uh.n; c++)
 		if (rte_ring_free_count(uh.w[c].in) < DP_BURST)
 			return 0; /* backpressure: never wait for a worker */
-	n = rte_eth_rx_burst(port, 0, pkts, DP_BURST);
+	n = dp_rx_burst(port, pkts, DP_BURST);
 	dp_prefetch_burst(pkts, n, false);
 	for (unsigned i = 0; i < n; i++) {
 		dp_prefetch_next(pkts, i, n, false);

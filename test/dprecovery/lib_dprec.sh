@@ -8,10 +8,11 @@
 #
 # The links are net_af_packet on veth pairs between network namespaces of
 # the test's own, one per role (a fifth pair carries the TCP/UDP): not net_memif,
-# because DPDK 22.11's memif PMD unmaps a link's shared memory from its
-# control thread when the peer dies, and a survivor polling that link at
-# that moment crashes (seen about once in 20 kills); af_packet has no such
-# race. Each role runs in its namespace (ip netns exec), which holds only
+# so that each role has a host of its own, as in a deployment (DPDK
+# 22.11's memif PMD also unmapped a link's shared memory from its control
+# thread when the peer died, crashing a survivor polling that link at that
+# moment, about once in 20 kills; runtime/dpdk/dp_memif_guard.c guards that
+# now). Each role runs in its namespace (ip netns exec), which holds only
 # its interfaces (docs/runtime.md, af_packet caveats).
 #
 # start_roles DIR [master args...]: start master, backup and OL; wait until

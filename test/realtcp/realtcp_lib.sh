@@ -348,8 +348,9 @@ host_frames() {
 # ---- master and backup (t_kill_master.sh) ----
 # The master and the backup each run in a namespace of their own, joined to
 # the IL and the OL (in $NSM, beside $RI/$RO) by af_packet links on veth
-# pairs, not memif: DPDK 22.11's memif PMD can crash the survivor of a
-# link whose peer dies (docs/recovery.md). A fifth veth pair between the
+# pairs, not memif, as separate hosts would be (DPDK 22.11's memif PMD
+# could crash the survivor of a link whose peer dies; runtime/dpdk/
+# dp_memif_guard.c guards that now). A fifth veth pair between the
 # two carries the checkpoints (TCP) and the heartbeats (UDP):
 #
 #   $NSM: IL --im--> $NSA: master --mo--> $NSM: OL
