@@ -233,24 +233,17 @@ struct guard_slot;
 void dp_memif_guard_port(uint16_t port);
 struct guard_slot *dp_guard_enter(void);
 void dp_guard_exit(struct guard_slot *s);
-static inline uint16_t dp_rx_burst(uint16_t port, struct rte_mbuf **m, uint16_t n)
+static inline uint16_t dp_burst(bool tx, uint16_t port, struct rte_mbuf **m, uint16_t n)
 {
-	if (likely(!dp_port_guarded[port]))
-		return rte_eth_rx_burst(port, 0, m, n);
-	struct guard_slot *g = dp_guard_enter();
-	uint16_t k = rte_eth_rx_burst(port, 0, m, n);
-	dp_guard_exit(g);
+	struct guard_slot *g = unlikely(dp_port_guarded[port]) ? dp_guard_enter() : NULL;
+	uint16_t k = tx ? rte_eth_tx_burst(port, 0, m, n) : rte_eth_rx_burst(port, 0, m, n);
+
+	if (unlikely(g != NULL))
+		dp_guard_exit(g);
 	return k;
 }
-static inline uint16_t dp_tx_burst(uint16_t port, struct rte_mbuf **m, uint16_t n)
-{
-	if (likely(!dp_port_guarded[port]))
-		return rte_eth_tx_burst(port, 0, m, n);
-	struct guard_slot *g = dp_guard_enter();
-	uint16_t k = rte_eth_tx_burst(port, 0, m, n);
-	dp_guard_exit(g);
-	return k;
-}
+#define dp_rx_burst(port, m, n) dp_burst(false, (port), (m), (n))
+#define dp_tx_burst(port, m, n) dp_burst(true, (port), (m), (n))
 void dp_ports_stop(void); /* stop and close every started port (flushes pcaps) */
 /* Send n mbufs; what the port refuses after a few tries is freed and
  * counted in tx_drop. */
