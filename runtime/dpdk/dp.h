@@ -235,7 +235,8 @@ struct guard_slot *dp_guard_enter(void);
 void dp_guard_exit(struct guard_slot *s);
 static inline uint16_t dp_burst(bool tx, uint16_t port, struct rte_mbuf **m, uint16_t n)
 {
-	struct guard_slot *g = unlikely(dp_port_guarded[port]) ? dp_guard_enter() : NULL;
+	struct guard_slot *g = unlikely(port < RTE_MAX_ETHPORTS && dp_port_guarded[port]) ?
+		dp_guard_enter() : NULL;
 	uint16_t k = tx ? rte_eth_tx_burst(port, 0, m, n) : rte_eth_rx_burst(port, 0, m, n);
 
 	if (unlikely(g != NULL))

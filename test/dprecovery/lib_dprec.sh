@@ -66,11 +66,20 @@ COMMON=(--stop-after-idle-ms 1500 --run-ms 60000 --idle-sleep-max-us 200
 # confirmed" literally: a checkpoint that fails (its writer ended badly,
 # counted ckpt_failed) is never confirmed and the next one gets the next
 # number. (The master logs checkpoints 1-8 and every 100th.)
+# A backup that took over meanwhile (a false suspicion: a heartbeat gap
+# longer than the timeout on a loaded machine) ends the wait at once: it
+# fails the test, or returns 2 when FALSE_SUSPICION_OK=1 (t_dpkill.sh then
+# runs the seed again: the kill it is about can no longer happen).
 wait_ckpt() {
-	local n
+	local n b
+	b="$(dirname "$1")/backup.log"
 	for _ in $(seq 1200); do
 		n=$(sed -n 's/.*master: checkpoint \([0-9]*\) confirmed.*/\1/p' "$1" 2>/dev/null | tail -1)
 		[ -n "$n" ] && [ "$n" -ge "$2" ] && return 0
+		if grep -q "backup: now the master" "$b" 2>/dev/null; then
+			[ "${FALSE_SUSPICION_OK:-}" = 1 ] && return 2
+			fail "the backup took over while we waited for checkpoint $2 (a false suspicion: $(grep -m1 'declared dead' "$b"))"
+		fi
 		sleep 0.05
 	done
 	echo "checkpoint lines of the roles:" >&2
@@ -101,7 +110,7 @@ start_roles() {
 		"${COMMON[@]}" >"$d/ol.log" 2>&1
 	OL=$!
 	wait_log "$d/master.log" "master: protected"
-	wait_ckpt "$d/master.log" 1
+	wait_ckpt "$d/master.log" 1 || return
 	run_bg $(in_ns i) "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix i$SEED)" \
 		--lcores=0@1 $(port_of 0 ima) $(port_of 1 iba) \
 		--vdev=net_pcap2,rx_pcap="$d/in.pcap" -- \
@@ -112,6 +121,11 @@ start_roles() {
 
 # kill_master: SIGKILL to the master and its checkpoint writer
 kill_master() { kill -9 -- "-$MASTER" 2>/dev/null || kill -9 "$MASTER"; wait "$MASTER" 2>/dev/null; }
+# kill_roles: SIGKILL to every role of start_roles (a run given up)
+kill_roles() {
+	kill_master
+	for p in "$BACKUP" "$OL" ${IL:+"$IL"}; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+}
 # wait_exit NAME PID: the role must exit 0
 wait_exit() { wait "$2" || fail "$1 exited with an error (see its log)"; }
 
