@@ -39,13 +39,10 @@
 #define _GNU_SOURCE
 #include "dp.h"
 
-#include <errno.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <rte_cycles.h>
 
 bool dp_port_guarded[RTE_MAX_ETHPORTS];
 

@@ -91,13 +91,8 @@ n = sum(1 for f in read_pcap(sys.argv[1]) if len(f) > 30 and f[28] * 256 + f[29]
 print(f'direct-traffic outputs through OL2: {n}', file=sys.stderr)
 sys.exit(0 if n > 0 else 1)
 PY
-# OL1 died by SIGKILL: a capture it had not flushed yet (net_pcap writes the
-# file header with the first burst it sends there) is empty, not broken:
-# nothing of it reached the network
-for f in "$T/ol1_out.pcap" "$T/ol1_in.pcap"; do
-	[ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -ge 24 ] ||
-		printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\0\0\x01\0\0\0' >"$f"
-done
+# (OL1 died by SIGKILL: a capture it had not flushed yet is 0 bytes, which
+# --subset reads as no frames)
 python3 "$HERE/pcapcmp.py" "$T/r1/ref_out.pcap,$T/r2/ref_out.pcap" \
 	"$T/ol1_out.pcap,$T/m_out.pcap,$T/ol2_out.pcap" --subset || fail "outputs (outside) differ"
 python3 "$HERE/pcapcmp.py" "$T/r1/ref_in.pcap,$T/r2/ref_in.pcap" \
