@@ -231,6 +231,9 @@ void dp_port_setup(uint16_t port);
 extern bool dp_port_guarded[RTE_MAX_ETHPORTS];
 struct guard_slot;
 void dp_memif_guard_port(uint16_t port);
+/* At exit: run close_ports on the EAL interrupt thread and leave that
+ * thread parked (dp_memif_guard.c); false: it did not, the caller must. */
+bool dp_memif_close_and_park(void (*close_ports)(void));
 struct guard_slot *dp_guard_enter(void);
 void dp_guard_exit(struct guard_slot *s);
 static inline uint16_t dp_burst(bool tx, uint16_t port, struct rte_mbuf **m, uint16_t n)
@@ -245,7 +248,9 @@ static inline uint16_t dp_burst(bool tx, uint16_t port, struct rte_mbuf **m, uin
 }
 #define dp_rx_burst(port, m, n) dp_burst(false, (port), (m), (n))
 #define dp_tx_burst(port, m, n) dp_burst(true, (port), (m), (n))
-void dp_ports_stop(void); /* stop and close every started port (flushes pcaps) */
+/* At exit, right before rte_eal_cleanup: stop and close every started port
+ * (flushes pcaps); with memif ports, the EAL interrupt thread stays parked. */
+void dp_ports_stop(void);
 /* Send n mbufs; what the port refuses after a few tries is freed and
  * counted in tx_drop. */
 void dp_tx(uint16_t port, struct rte_mbuf **m, unsigned n);

@@ -82,7 +82,7 @@ struct rte_mempool *dp_pktmbuf_pool(void)
 	return pool;
 }
 
-void dp_ports_stop(void)
+static void close_ports(void)
 {
 	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
 		if (port_started[p]) {
@@ -90,6 +90,18 @@ void dp_ports_stop(void)
 			rte_eth_dev_close(p);
 			port_started[p] = false;
 		}
+}
+
+void dp_ports_stop(void)
+{
+	bool memif = false;
+
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+		memif |= port_started[p] && dp_port_guarded[p];
+	/* memif ports close on the EAL interrupt thread, never at the same
+	 * time as the PMD's handling of a departing peer (dp_memif_guard.c) */
+	if (!memif || !dp_memif_close_and_park(close_ports))
+		close_ports();
 }
 
 void dp_port_setup(uint16_t port)

@@ -1341,6 +1341,9 @@ int dp_master_init(unsigned n_workers, uint64_t epoch)
 	}
 	if (!ms.restored && mb_init(dp_cfg.mb_argc, dp_cfg.mb_argv, ms.n) != 0)
 		rte_exit(EXIT_FAILURE, "master: mb_init failed\n");
+	/* memif clients (IL, OL) must connect after this: DPDK 22.11's server
+	 * refuses a client before its port started, and the client never retries */
+	DP_LOG(NOTICE, "master: ports started, waiting for the OL and the IL\n");
 	return 0;
 }
 

@@ -35,11 +35,37 @@
  * forked checkpoint child unmaps at once), skips the caller's own slot,
  * and gives up after 2 s with an error (a thread stuck in a burst must not
  * hang the process). Other ports pay one predictable branch per burst.
+ *
+ * Closing. The same interrupt thread handles a peer's departure
+ * (memif_intr_handler -> memif_disconnect), and that handler writes to the
+ * port's queues. A role that stops closes its ports; if its main thread
+ * closed a memif port while the handler ran (the peer stopping at the same
+ * moment), the close would free the queues under the handler, and
+ * rte_eal_cleanup would then unmap DPDK's memory under it: the master of
+ * pipeline_memif_fwd died of that in CI. So memif ports are closed on the
+ * interrupt thread itself (dp_memif_close_and_park: the callback of an
+ * interrupt source of ours, an eventfd), where no handler can run at the
+ * same time. The callback then stays there, parked, until the process
+ * exits: DPDK
+ * 22.11's rte_eal_cleanup unmaps DPDK's memory without stopping the
+ * interrupt thread, which reads its interrupt sources (in that memory) on
+ * every wake-up; a parked thread reads nothing. The main thread waits for
+ * the close; if the interrupt thread has not taken it after 5 s, the main
+ * thread claims it (one compare-and-swap decides) and closes the ports
+ * itself. test/pipeline/t_memif_stop.sh stops the three roles at once,
+ * round after round, with FTMB_FAULT_MEMIF_UNMAP_DELAY_US widening the
+ * window (the master died in round 1 or 2 without this close).
  */
 #define _GNU_SOURCE
+#define ALLOW_EXPERIMENTAL_API /* rte_intr_instance_alloc, rte_intr_fd_set */
 #include "dp.h"
 
+#include <rte_interrupts.h>
+
 #include <sched.h>
+#include <stdlib.h>
+#include <stdbool.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,10 +82,18 @@ static uint32_t n_slots;
 static pid_t guard_pid; /* 0: no memif port in this process */
 static __thread struct guard_slot *my_slot;
 
+/* fault injection (tests only): the interrupt thread's unmaps, the PMD's
+ * handling of a departed peer, last this much longer */
+static unsigned unmap_delay_us;
+
 void dp_memif_guard_port(uint16_t port)
 {
+	const char *d = getenv("FTMB_FAULT_MEMIF_UNMAP_DELAY_US");
+
 	if (port >= RTE_MAX_ETHPORTS)
 		return;
+	if (d)
+		unmap_delay_us = (unsigned)strtoul(d, NULL, 10);
 	dp_port_guarded[port] = true;
 	__atomic_store_n(&guard_pid, getpid(), __ATOMIC_RELEASE);
 }
@@ -114,7 +148,66 @@ int munmap(void *addr, size_t len)
 {
 	pid_t p = __atomic_load_n(&guard_pid, __ATOMIC_ACQUIRE);
 
-	if (p && p == getpid())
+	if (p && p == getpid()) {
 		wait_no_burst();
+		if (unlikely(unmap_delay_us) && rte_lcore_id() == LCORE_ID_ANY)
+			usleep(unmap_delay_us);
+	}
 	return (int)syscall(SYS_munmap, addr, len);
+}
+
+/* state of the close on the interrupt thread */
+enum { CLOSE_PENDING, CLOSE_RUNNING, CLOSE_DONE, CLOSE_ABANDONED };
+static int close_state = CLOSE_PENDING;
+static void (*close_fn)(void);
+static int close_efd = -1;
+
+static void close_and_park(void *arg)
+{
+	int pending = CLOSE_PENDING;
+	eventfd_t v;
+
+	(void)arg;
+	(void)eventfd_read(close_efd, &v); /* an EXT source reads its own fd */
+	if (!__atomic_compare_exchange_n(&close_state, &pending, CLOSE_RUNNING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return; /* the main thread gave up waiting and closed them itself */
+	close_fn();
+	__atomic_store_n(&close_state, CLOSE_DONE, __ATOMIC_RELEASE);
+	for (;;)
+		pause(); /* parked until the process exits */
+}
+
+bool dp_memif_close_and_park(void (*fn)(void))
+{
+	/* an interrupt source of our own (not an EAL alarm: rte_eal_cleanup
+	 * waits for the alarm source's callback to return, which never comes) */
+	struct rte_intr_handle *h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	int pending = CLOSE_PENDING;
+
+	close_fn = fn;
+	close_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (!h || close_efd < 0 || rte_intr_fd_set(h, close_efd) != 0 ||
+	    rte_intr_type_set(h, RTE_INTR_HANDLE_EXT) != 0 ||
+	    rte_intr_callback_register(h, close_and_park, NULL) != 0) {
+		DP_LOG(WARNING, "memif: cannot reach the interrupt thread; closing the "
+		       "ports from the main thread\n");
+		return false; /* h and the fd are left to the exit */
+	}
+	if (eventfd_write(close_efd, 1) != 0)
+		return false;
+	for (int ms = 0; ms < 5000; ms++) {
+		if (__atomic_load_n(&close_state, __ATOMIC_ACQUIRE) != CLOSE_PENDING)
+			break;
+		usleep(1000);
+	}
+	if (__atomic_compare_exchange_n(&close_state, &pending, CLOSE_ABANDONED, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		DP_LOG(ERR, "memif: the interrupt thread did not take the port close "
+		       "in 5 s; closing from the main thread\n");
+		return false;
+	}
+	while (__atomic_load_n(&close_state, __ATOMIC_ACQUIRE) != CLOSE_DONE)
+		usleep(1000); /* running: bounded by the PMD's close */
+	return true;
 }

@@ -14,7 +14,7 @@ run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix m)" "${LCORES[@]}"
 	--vdev=net_memif1,role=server,socket="$T/ol.sock",id=1 -- \
 	--role master --il-port 0 --ol-port 1 "${COMMON[@]}" "${MBA[@]}" >"$T/master.log" 2>&1
 MASTER=$!
-sleep 0.3
+wait_log "$T/master.log" "master: ports started" # memif clients connect after it
 run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix o)" --lcores=0@0 \
 	--vdev=net_memif0,role=client,socket="$T/ol.sock",id=1 \
 	--vdev=net_pcap1,tx_pcap="$T/memif_out.pcap" --vdev=net_pcap2,tx_pcap="$T/memif_in.pcap" -- \

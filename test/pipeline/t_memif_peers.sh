@@ -26,7 +26,7 @@ run_bg taskset -c 0 "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix m)" -
 	--role master --il-port 0 --ol-port 1 --out-outside 2 --out-inside 2 \
 	--peer-timeout-us 20000 "${COMMON[@]}" >"$T/master.log" 2>&1
 MASTER=$!
-sleep 0.3
+wait_log "$T/master.log" "master: ports started" # memif clients connect after it
 
 start_peers() { # start_peers K: OL and IL of round K -> $OL $IL
 	run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix o$1)" --lcores=0@1 \

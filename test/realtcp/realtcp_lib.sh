@@ -262,6 +262,9 @@ start_il() {
 }
 start_protected() { # master, OL 1, IL; returns once the master is protected
 	start_master
+	# memif clients connect once the master's ports started (DPDK 22.11's
+	# server refuses them before that, and a client never retries)
+	wait_until 30 "the master's ports" roles_up_and log_has "$T/master.log" "master: ports started"
 	start_ol 1
 	OL1=$LAST_OL
 	start_il

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# IL, master and OL joined by net_memif all stop at the same moment, round
+# after round, and every one of them exits cleanly (status 0): none dies of
+# SIGSEGV while it closes its ports and its peer closes the other end.
+# Why it can fail: DPDK 22.11's memif PMD handles a peer's departure on the
+# EAL interrupt thread (memif_intr_handler -> memif_disconnect). If the
+# process closes the same port from its main thread at that moment, the
+# close frees the port's queues while the interrupt thread still writes to
+# them; rte_eal_cleanup then unmaps DPDK's memory under it. The master of
+# pipeline_memif_fwd died that way in CI (about 1 run in 25).
+# runtime/dpdk/dp_common.c closes memif ports on the interrupt thread.
+# The roles run on one CPU (taskset -c 0), so that the interrupt thread is
+# preempted at any point. usage: t_memif_stop.sh BIN MB
+# (env FTMB_MEMIF_STOP_ROUNDS, default 12)
+BIN=$1 MB=$2
+source "$(dirname "$0")/lib.sh"
+ROUNDS=${FTMB_MEMIF_STOP_ROUNDS:-12}
+# the master's interrupt thread takes this much longer over a departed
+# peer's unmaps (fault injection, runtime/dpdk/dp_memif_guard.c), so that
+# its main thread's close meets it there
+DELAY=${FTMB_MEMIF_STOP_DELAY_US:-20000}
+command -v taskset >/dev/null || fail "taskset (util-linux) not found"
+
+"$PCAPGEN" traffic "$T/in.pcap" -n 2000 -f 32 -s 37 >/dev/null || fail pcapgen
+COMMON=(--run-ms 600000 --idle-sleep-max-us 200)
+
+round() { # round K: start the three roles, let traffic flow, stop all at once
+	local k=$1 m i o
+	run_bg env FTMB_FAULT_MEMIF_UNMAP_DELAY_US="$DELAY" taskset -c 0 "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix m$k)" \
+		--lcores=0@0,1@0 \
+		--vdev=net_memif0,role=server,socket="$T/il$k.sock",id=0 \
+		--vdev=net_memif1,role=server,socket="$T/ol$k.sock",id=1 --vdev=net_null0 -- \
+		--role master --il-port 0 --ol-port 1 --out-outside 2 --out-inside 2 \
+		"${COMMON[@]}" >"$T/master$k.log" 2>&1
+	m=$!
+	wait_log "$T/master$k.log" "master: ports started" # memif clients connect after it
+	run_bg taskset -c 0 "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix o$k)" \
+		--lcores=0@0 --vdev=net_memif0,role=client,socket="$T/ol$k.sock",id=1 \
+		--vdev=net_null1 -- \
+		--role ol --master-port 0 --out-outside 1 --out-inside 1 "${COMMON[@]}" \
+		>"$T/ol$k.log" 2>&1
+	o=$!
+	wait_log "$T/master$k.log" "master: protected"
+	run_bg taskset -c 0 "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix i$k)" \
+		--lcores=0@0 --vdev=net_memif0,role=client,socket="$T/il$k.sock",id=0 \
+		--vdev=net_pcap1,rx_pcap="$T/in.pcap",infinite_rx=1 -- \
+		--role il --master-port 0 --in-inside 1 --wait-protected "${COMMON[@]}" \
+		>"$T/il$k.log" 2>&1
+	i=$!
+	sleep 0.$((4 + k % 3)) # the IL connects, traffic flows IL -> master -> OL
+	kill -TERM "$i" "$o" "$m"
+	for p in "$m:master" "$i:il" "$o:ol"; do
+		wait "${p%%:*}" ||
+			fail "round $k: the ${p#*:} exited with status $? (above 128: a signal):" \
+				"$(tail -2 "$T/${p#*:}$k.log")"
+	done
+}
+
+for k in $(seq "$ROUNDS"); do round "$k"; done
+need_stat "$T/master$ROUNDS.log" pkts_in -gt 0
+need_stat "$T/ol$ROUNDS.log" released -gt 0
+echo "PASS: $ROUNDS rounds of IL, master and OL stopping at once over memif," \
+	"all exited cleanly (last round: $(counter "$T/master$ROUNDS.log" pkts_in) packets in)"
