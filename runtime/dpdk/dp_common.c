@@ -136,6 +136,12 @@ void dp_port_setup(uint16_t port)
 	for (int tries = 0; (ret = rte_eth_dev_start(port)) < 0 && tries < 50 && !dp_force_quit;
 	     tries++)
 		usleep(100000);
+	if (ret < 0 && dp_force_quit) { /* told to stop while starting: not an error */
+		DP_LOG(NOTICE, "stopped before port %u started\n", port);
+		dp_ports_stop();
+		rte_eal_cleanup();
+		exit(EXIT_SUCCESS);
+	}
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "port %u: start: %s\n", port, rte_strerror(-ret));
 	port_started[port] = true;

@@ -2,6 +2,8 @@
 # IL, master and OL joined by net_memif all stop at the same moment, round
 # after round, and every one of them exits cleanly (status 0): none dies of
 # SIGSEGV while it closes its ports and its peer closes the other end.
+# First, a memif client whose server never comes: an error after 5 s of
+# retries, or a clean exit when it is stopped (SIGTERM) meanwhile.
 # Why it can fail: DPDK 22.11's memif PMD handles a peer's departure on the
 # EAL interrupt thread (memif_intr_handler -> memif_disconnect). If the
 # process closes the same port from its main thread at that moment, the
@@ -47,7 +49,8 @@ round() { # round K: start the three roles, let traffic flow, stop all at once
 		--role il --master-port 0 --in-inside 1 --wait-protected "${COMMON[@]}" \
 		>"$T/il$k.log" 2>&1
 	i=$!
-	sleep 0.$((4 + k % 3)) # the IL connects, traffic flows IL -> master -> OL
+	wait_log "$T/master$k.log" "IL is up"
+	sleep 0.$((2 + k % 3)) # traffic flows IL -> master -> OL
 	kill -TERM "$i" "$o" "$m"
 	for p in "$m:master" "$i:il" "$o:ol"; do
 		wait "${p%%:*}" ||
@@ -55,6 +58,24 @@ round() { # round K: start the three roles, let traffic flow, stop all at once
 				"$(tail -2 "$T/${p#*:}$k.log")"
 	done
 }
+
+# a memif client with no server: a clear error after 5 s of retries;
+# stopped with SIGTERM while it retries, a clean exit
+lonely_il() { # lonely_il NAME: an IL whose master never comes
+	run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix "$1")" --lcores=0@0 \
+		--vdev=net_memif0,role=client,socket="$T/nobody.sock",id=0 \
+		--vdev=net_pcap1,rx_pcap="$T/in.pcap" -- \
+		--role il --master-port 0 --in-inside 1 "${COMMON[@]}" >"$T/$1.log" 2>&1
+}
+lonely_il lonely1
+wait "$!" && fail "an IL with no memif server exited with status 0"
+grep -q "port 0: start" "$T/lonely1.log" || fail "no clear error: $(tail -2 "$T/lonely1.log")"
+lonely_il lonely2
+sleep 1
+kill -TERM "$!"
+wait "$!" || fail "an IL stopped while its port started exited with status $?"
+grep -q "stopped before port 0 started" "$T/lonely2.log" ||
+	fail "lonely2: $(tail -2 "$T/lonely2.log")"
 
 for k in $(seq "$ROUNDS"); do round "$k"; done
 need_stat "$T/master$ROUNDS.log" pkts_in -gt 0
