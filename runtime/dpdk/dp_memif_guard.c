@@ -46,10 +46,9 @@
  * interrupt thread itself (dp_memif_close_and_park: the callback of an
  * interrupt source of ours, an eventfd), where no handler can run at the
  * same time. The callback then stays there, parked, until the process
- * exits: DPDK
- * 22.11's rte_eal_cleanup unmaps DPDK's memory without stopping the
- * interrupt thread, which reads its interrupt sources (in that memory) on
- * every wake-up; a parked thread reads nothing. The main thread waits for
+ * exits: DPDK 22.11's rte_eal_cleanup unmaps DPDK's memory without
+ * stopping the interrupt thread, which reads its interrupt sources (in
+ * that memory) on every wake-up; a parked thread reads nothing. The main thread waits for
  * the close; if the interrupt thread has not taken it after 5 s, the main
  * thread claims it (one compare-and-swap decides) and closes the ports
  * itself. test/pipeline/t_memif_stop.sh stops the three roles at once,

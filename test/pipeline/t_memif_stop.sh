@@ -28,8 +28,8 @@ COMMON=(--run-ms 600000 --idle-sleep-max-us 200)
 
 round() { # round K: start the three roles, let traffic flow, stop all at once
 	local k=$1 m i o
-	run_bg env FTMB_FAULT_MEMIF_UNMAP_DELAY_US="$DELAY" taskset -c 0 "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix m$k)" \
-		--lcores=0@0,1@0 \
+	run_bg env FTMB_FAULT_MEMIF_UNMAP_DELAY_US="$DELAY" taskset -c 0 \
+		"$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix m$k)" --lcores=0@0,1@0 \
 		--vdev=net_memif0,role=server,socket="$T/il$k.sock",id=0 \
 		--vdev=net_memif1,role=server,socket="$T/ol$k.sock",id=1 --vdev=net_null0 -- \
 		--role master --il-port 0 --ol-port 1 --out-outside 2 --out-inside 2 \
@@ -71,7 +71,7 @@ lonely_il lonely1
 wait "$!" && fail "an IL with no memif server exited with status 0"
 grep -q "port 0: start" "$T/lonely1.log" || fail "no clear error: $(tail -2 "$T/lonely1.log")"
 lonely_il lonely2
-sleep 1
+wait_log "$T/lonely2.log" "Failed to connect" # (after the SIGTERM handler is set)
 kill -TERM "$!"
 wait "$!" || fail "an IL stopped while its port started exited with status $?"
 grep -q "stopped before port 0 started" "$T/lonely2.log" ||
