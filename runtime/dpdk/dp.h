@@ -234,6 +234,8 @@ void dp_memif_guard_port(uint16_t port);
 /* At exit: run close_ports on the EAL interrupt thread and leave that
  * thread parked (dp_memif_guard.c); false: it did not, the caller must. */
 bool dp_memif_close_and_park(void (*close_ports)(void));
+/* Main loop: warn about a memif client whose link stays down (4 checks/s). */
+void dp_memif_watch(uint64_t now_tsc);
 struct guard_slot *dp_guard_enter(void);
 void dp_guard_exit(struct guard_slot *s);
 static inline uint16_t dp_burst(bool tx, uint16_t port, struct rte_mbuf **m, uint16_t n)

@@ -44,6 +44,7 @@ void dp_main_loop(unsigned (*poll)(uint64_t now_tsc))
 
 		if (dp_cfg.status)
 			dp_status_tick(now);
+		dp_memif_watch(now);
 		if (now > deadline)
 			break;
 		if (idle_tsc && ++loops >= DP_LOOP_CHECK_EVERY) {

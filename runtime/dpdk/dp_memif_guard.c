@@ -31,6 +31,8 @@
  * flag. Region descriptors freed after the unmap are read by a later
  * burst only before its flag check, and only from heap memory that stays
  * mapped.
+ * Also here, dp_memif_watch: a memif client's link that stays down gets a
+ * warning (DPDK 22.11's client never reconnects by itself).
  * Scope: the wait is on only in the process that set up a memif port (a
  * forked checkpoint child unmaps at once), skips the caller's own slot,
  * and gives up after 2 s with an error (a thread stuck in a burst must not
@@ -59,11 +61,15 @@
 #define ALLOW_EXPERIMENTAL_API /* rte_intr_instance_alloc, rte_intr_fd_set */
 #include "dp.h"
 
+#include <rte_dev.h>
+#include <rte_devargs.h>
+#include <rte_ethdev.h>
 #include <rte_interrupts.h>
 
 #include <sched.h>
 #include <stdlib.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -85,16 +91,58 @@ static __thread struct guard_slot *my_slot;
  * handling of a departed peer, last this much longer */
 static unsigned unmap_delay_us;
 
+/* memif client ports, watched by dp_memif_watch */
+static struct {
+	bool client;
+	bool warned;
+	uint64_t down_since; /* TSC; 0: the link is up */
+} watch[RTE_MAX_ETHPORTS];
+static uint64_t next_watch;
+
 void dp_memif_guard_port(uint16_t port)
 {
 	const char *d = getenv("FTMB_FAULT_MEMIF_UNMAP_DELAY_US");
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
 
 	if (port >= RTE_MAX_ETHPORTS)
 		return;
 	if (d)
 		unmap_delay_us = (unsigned)strtoul(d, NULL, 10);
+	if (rte_eth_dev_info_get(port, &info) == 0 && info.device &&
+	    (da = rte_dev_devargs(info.device)) != NULL && da->args &&
+	    strstr(da->args, "role=client"))
+		watch[port].client = true;
 	dp_port_guarded[port] = true;
 	__atomic_store_n(&guard_pid, getpid(), __ATOMIC_RELEASE);
+}
+
+/* A memif client whose link stays down is stuck: DPDK 22.11's client
+ * connects only when its port starts, so a server that refused it (its
+ * port not started yet) or went away is never tried again. Say so. */
+void dp_memif_watch(uint64_t now_tsc)
+{
+	if (likely(now_tsc < next_watch) || !guard_pid)
+		return;
+	next_watch = now_tsc + dp_tsc_hz / 4;
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		struct rte_eth_link link;
+
+		if (!watch[p].client || rte_eth_link_get_nowait(p, &link) != 0)
+			continue;
+		if (link.link_status == RTE_ETH_LINK_UP) {
+			watch[p].down_since = 0;
+			watch[p].warned = false;
+		} else if (!watch[p].down_since) {
+			watch[p].down_since = now_tsc;
+		} else if (!watch[p].warned && now_tsc - watch[p].down_since > 2 * dp_tsc_hz) {
+			watch[p].warned = true;
+			DP_LOG(WARNING, "port %u: memif client link down for 2 s: its server "
+			       "refused it or went away, and a DPDK 22.11 memif client does not "
+			       "reconnect; restart this role once its server has started its "
+			       "port (the master logs 'ports started')\n", p);
+		}
+	}
 }
 
 struct guard_slot *dp_guard_enter(void)

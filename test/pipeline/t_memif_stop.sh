@@ -3,7 +3,8 @@
 # after round, and every one of them exits cleanly (status 0): none dies of
 # SIGSEGV while it closes its ports and its peer closes the other end.
 # First, a memif client whose server never comes: an error after 5 s of
-# retries, or a clean exit when it is stopped (SIGTERM) meanwhile.
+# retries, or a clean exit when it is stopped (SIGTERM) meanwhile; and one
+# that its server refuses: a warning after 2 s with its link down.
 # Why it can fail: DPDK 22.11's memif PMD handles a peer's departure on the
 # EAL interrupt thread (memif_intr_handler -> memif_disconnect). If the
 # process closes the same port from its main thread at that moment, the
@@ -76,6 +77,26 @@ kill -TERM "$!"
 wait "$!" || fail "an IL stopped while its port started exited with status $?"
 grep -q "stopped before port 0 started" "$T/lonely2.log" ||
 	fail "lonely2: $(tail -2 "$T/lonely2.log")"
+
+# a memif client that its server refuses (the ids differ: id=7 against
+# id=0; as when it connects before the server's port started): its link
+# stays down, and after 2 s it says why
+run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix rm)" --lcores=0@0,1@0 \
+	--vdev=net_memif0,role=server,socket="$T/r_il.sock",id=0 \
+	--vdev=net_memif1,role=server,socket="$T/r_ol.sock",id=1 --vdev=net_null0 -- \
+	--role master --il-port 0 --ol-port 1 --out-outside 2 --out-inside 2 \
+	"${COMMON[@]}" >"$T/refusing.log" 2>&1
+RM=$!
+wait_log "$T/refusing.log" "master: ports started"
+run_bg "$BIN/$MB-protected" $EAL_BASE --file-prefix "$(prefix ri)" --lcores=0@0 \
+	--vdev=net_memif0,role=client,socket="$T/r_il.sock",id=7 \
+	--vdev=net_pcap1,rx_pcap="$T/in.pcap" -- \
+	--role il --master-port 0 --in-inside 1 "${COMMON[@]}" >"$T/refused.log" 2>&1
+RI=$!
+wait_log "$T/refused.log" "memif client link down for 2 s"
+kill -TERM "$RI" "$RM"
+wait "$RI" || fail "the refused IL exited with status $?"
+wait "$RM" || fail "the refusing master exited with status $?"
 
 for k in $(seq "$ROUNDS"); do round "$k"; done
 need_stat "$T/master$ROUNDS.log" pkts_in -gt 0
