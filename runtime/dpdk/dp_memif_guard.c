@@ -50,10 +50,10 @@
  * same time. The callback then stays there, parked, until the process
  * exits: DPDK 22.11's rte_eal_cleanup unmaps DPDK's memory without
  * stopping the interrupt thread, which reads its interrupt sources (in
- * that memory) on every wake-up; a parked thread reads nothing. The main thread waits for
- * the close; if the interrupt thread has not taken it after 5 s, the main
- * thread claims it (one compare-and-swap decides) and closes the ports
- * itself. test/pipeline/t_memif_stop.sh stops the three roles at once,
+ * that memory) on every wake-up; a parked thread reads nothing. The main
+ * thread waits for the close; if the interrupt thread has not taken it
+ * after 5 s, the main thread claims it (one compare-and-swap decides) and
+ * closes the ports itself. test/pipeline/t_memif_stop.sh stops the three roles at once,
  * round after round, with FTMB_FAULT_MEMIF_UNMAP_DELAY_US widening the
  * window (the master died in round 1 or 2 without this close).
  */

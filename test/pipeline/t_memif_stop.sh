@@ -11,7 +11,8 @@
 # close frees the port's queues while the interrupt thread still writes to
 # them; rte_eal_cleanup then unmaps DPDK's memory under it. The master of
 # pipeline_memif_fwd died that way in CI (about 1 run in 25).
-# runtime/dpdk/dp_common.c closes memif ports on the interrupt thread.
+# dp_ports_stop closes memif ports on the interrupt thread
+# (runtime/dpdk/dp_memif_guard.c, dp_memif_close_and_park).
 # The roles run on one CPU (taskset -c 0), so that the interrupt thread is
 # preempted at any point. usage: t_memif_stop.sh BIN MB
 # (env FTMB_MEMIF_STOP_ROUNDS, default 12)
